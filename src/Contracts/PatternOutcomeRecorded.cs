@@ -1,0 +1,9 @@
+namespace PatternSync.Contracts;
+
+/// <summary>A producer reported how a pattern did; only its statistics changed.</summary>
+public sealed record PatternOutcomeRecorded : PatternEvent
+{
+    public required bool Success { get; init; }
+    public required int MatchCount { get; init; }
+    public double? SuccessRate { get; init; }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using PatternSync.Core.Serialization;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace PatternSync.Core.Hosting;
+
+/// <summary>What both hosts set up the same way: logging, JSON shape, problem details, health probes.</summary>
+public static class ServiceDefaults
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        // JSON lines where a machine reads the logs (containers), readable text on a terminal.
+        var json = builder.Configuration.GetValue<bool?>("Logging:Json")
+                   ?? builder.Configuration.GetValue<bool>("DOTNET_RUNNING_IN_CONTAINER");
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            if (json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
+        });
+
+        builder.Services.ConfigureHttpJsonOptions(options => PatternJson.Configure(options.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag])
+            .AddCheck<PostgresHealthCheck>("postgresql", tags: [ReadyTag]);
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A store that does not answer is a 503 the caller may retry, not a 500.
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                NpgsqlException or { InnerException: NpgsqlException } => (int)HttpStatusCode.ServiceUnavailable,
+                _ => (int)HttpStatusCode.InternalServerError,
+            },
+        });
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return app;
+    }
+}

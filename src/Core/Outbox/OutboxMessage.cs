@@ -1,0 +1,22 @@
+namespace PatternSync.Core.Outbox;
+
+/// <summary>
+/// An event waiting to be published, written in the same transaction as the pattern change it
+/// describes. The relay publishes unsent rows in id order per pattern and marks them sent.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+    /// <summary>The contract's name, e.g. "PatternCreated"; see <see cref="PatternEventTypes"/>.</summary>
+    public required string MessageType { get; set; }
+    /// <summary>The event as snake_case JSON.</summary>
+    public required string Payload { get; set; }
+    public Guid PatternId { get; set; }
+    public int PatternVersion { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>When a failed row may be tried again (backoff); null means now.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using PatternSync.Contracts;
+using PatternSync.Core.Patterns;
+using PatternSync.Core.Serialization;
+
+namespace PatternSync.Core.Outbox;
+
+/// <summary>Builds the events of a pattern change and the outbox rows that carry them.</summary>
+public static class OutboxMessageFactory
+{
+    public static OutboxMessage Created(SuccessPattern pattern, DateTimeOffset now) =>
+        For(new PatternCreated
+        {
+            PatternId = pattern.PatternId, Version = pattern.Version, PatternType = pattern.PatternType,
+            Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = now,
+        }, now);
+
+    public static OutboxMessage Updated(SuccessPattern pattern, IReadOnlyList<string> changedFields, DateTimeOffset now) =>
+        For(new PatternUpdated
+        {
+            PatternId = pattern.PatternId, Version = pattern.Version, PatternType = pattern.PatternType,
+            Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = now,
+            ChangedFields = changedFields,
+        }, now);
+
+    /// <param name="version">The version the deletion makes: one past the row's last version.</param>
+    public static OutboxMessage Deleted(SuccessPattern pattern, int version, DateTimeOffset now) =>
+        For(new PatternDeleted
+        {
+            PatternId = pattern.PatternId, Version = version, PatternType = pattern.PatternType,
+            Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = now,
+        }, now);
+
+    public static OutboxMessage OutcomeRecorded(SuccessPattern pattern, bool success, DateTimeOffset now) =>
+        For(new PatternOutcomeRecorded
+        {
+            PatternId = pattern.PatternId, Version = pattern.Version, PatternType = pattern.PatternType,
+            Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = now,
+            Success = success, MatchCount = pattern.MatchCount, SuccessRate = pattern.SuccessRate,
+        }, now);
+
+    private static OutboxMessage For(PatternEvent patternEvent, DateTimeOffset now) => new()
+    {
+        MessageType = patternEvent.GetType().Name,
+        Payload = JsonSerializer.Serialize(patternEvent, patternEvent.GetType(), PatternJson.Options),
+        PatternId = patternEvent.PatternId,
+        PatternVersion = patternEvent.Version,
+        CreatedAt = now,
+    };
+}

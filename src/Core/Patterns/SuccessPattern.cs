@@ -1,0 +1,38 @@
+namespace PatternSync.Core.Patterns;
+
+/// <summary>
+/// A success pattern: what worked, for which intent, how well. The row in PostgreSQL is the
+/// source of truth; the vector index is derived from it.
+/// </summary>
+public sealed class SuccessPattern
+{
+    public Guid PatternId { get; set; }
+    public required string PatternType { get; set; }
+    public required string Name { get; set; }
+    public required string Description { get; set; }
+    /// <summary>SHA-256 (hex) of the canonical JSON of the submitted context; see <see cref="ContextHash"/>.</summary>
+    public required string ContextHash { get; set; }
+    // JSON documents are kept as their jsonb text: the API passes them through unchanged.
+    public required string ExecutionTrace { get; set; }
+    public required string SuccessCriteria { get; set; }
+    public required string QualityMetrics { get; set; }
+    public required string PerformanceData { get; set; }
+    public required string[] Tags { get; set; }
+    public required string Status { get; set; }
+    /// <summary>Increments on every change, statistics included; the sync's version guard orders on it.</summary>
+    public int Version { get; set; }
+    /// <summary>Derived from <see cref="QualityMetrics"/> by <see cref="Patterns.QualityScore.From"/>.</summary>
+    public double QualityScore { get; set; }
+    public double? SuccessRate { get; set; }
+    public int MatchCount { get; set; }
+    public int SuccessCount { get; set; }
+    public int FailureCount { get; set; }
+    /// <summary>SHA-256 of the text that is embedded; the worker re-embeds only when it changes.</summary>
+    public required string ContentHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? LastMatchedAt { get; set; }
+    /// <summary>The version the vector index holds, written by the sync worker.</summary>
+    public int? IndexedVersion { get; set; }
+    public DateTimeOffset? IndexedAt { get; set; }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PatternSync.Core.Outbox;
+using PatternSync.Core.Patterns;
+using PatternSync.Core.Persistence;
+using PatternSync.PatternApi.Http;
+using PatternSync.PatternApi.Patterns;
+
+namespace PatternSync.PatternApi.Apis;
+
+/// <summary>
+/// <c>/api/v1/patterns</c>: create, read, list, merge-patch and delete success patterns. Every change
+/// saves the pattern and exactly one outbox row in one transaction; the relay publishes the row.
+/// </summary>
+public static class PatternsApi
+{
+    private const string MergePatchMediaType = "application/merge-patch+json";
+    private const int MaxConflictRetries = 5;
+
+    public static RouteGroupBuilder MapPatternsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/v1/patterns").WithTags("Patterns");
+
+        api.MapPost("/", CreatePattern).WithName("CreatePattern").WithSummary("Store a new success pattern")
+            .Accepts<PatternDocument>("application/json");
+        api.MapGet("/", ListPatterns).WithName("ListPatterns").WithSummary("List patterns with filters, sorting and cursor paging");
+        api.MapGet("/{patternId}", GetPattern).WithName("GetPattern").WithSummary("Get one pattern");
+        api.MapPatch("/{patternId}", UpdatePattern).WithName("UpdatePattern")
+            .WithSummary("Change a pattern with a JSON merge patch; If-Match guards against lost updates")
+            .Accepts<PatternDocument>(MergePatchMediaType, "application/json");
+        api.MapDelete("/{patternId}", DeletePattern).WithName("DeletePattern").WithSummary("Delete a pattern");
+        return api;
+    }
+
+    public static async Task<Results<Created<PatternResponse>, ValidationProblem, ProblemHttpResult>> CreatePattern(
+        HttpRequest request, [AsParameters] PatternServices services, IOptions<ApiOptions> options)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, options.Value, "application/json");
+        if (body.Problem is not null) return body.Problem;
+        var (document, errors) = PatternValidator.Validate(body.Body!);
+        if (document is null) return TypedResults.ValidationProblem(errors, title: "The pattern is not valid");
+
+        var now = services.Clock.GetUtcNowForPostgres();
+        var pattern = document.ToNewPattern(Guid.CreateVersion7(now), now);
+        services.Db.Patterns.Add(pattern);
+        services.Db.OutboxMessages.Add(OutboxMessageFactory.Created(pattern, now));
+        await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
+
+        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
+        return TypedResults.Created($"/api/v1/patterns/{pattern.PatternId}", PatternResponse.From(pattern));
+    }
+
+    public static async Task<Results<Ok<PatternResponse>, ProblemHttpResult>> GetPattern(
+        string patternId, HttpContext http, [AsParameters] PatternServices services)
+    {
+        if (!Guid.TryParse(patternId, out var id)) return BadPatternId();
+        var pattern = await services.Db.Patterns.AsNoTracking().FirstOrDefaultAsync(p => p.PatternId == id, http.RequestAborted);
+        if (pattern is null) return NotFound(id);
+        http.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
+        return TypedResults.Ok(PatternResponse.From(pattern));
+    }
+
+    public static async Task<Results<Ok<PatternPage>, ValidationProblem>> ListPatterns(
+        HttpRequest request, [AsParameters] PatternServices services)
+    {
+        var (query, errors) = PatternListQuery.Parse(request.Query);
+        if (query is null) return TypedResults.ValidationProblem(errors, title: "The listing parameters are not valid");
+        var page = await query.Apply(services.Db.Patterns.AsNoTracking()).ToListAsync(request.HttpContext.RequestAborted);
+        var next = page.Count == query.Limit ? query.NextCursor(page[^1]) : null;
+        return TypedResults.Ok(new PatternPage(page.Select(PatternResponse.From).ToList(), next));
+    }
+
+    public static async Task<Results<Ok<PatternResponse>, ValidationProblem, ProblemHttpResult>> UpdatePattern(
+        string patternId, HttpRequest request, [AsParameters] PatternServices services, IOptions<ApiOptions> options)
+    {
+        if (!Guid.TryParse(patternId, out var id)) return BadPatternId();
+        if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return BadIfMatch();
+        var body = await JsonBody.ReadObjectAsync(request, options.Value, MergePatchMediaType, "application/json");
+        if (body.Problem is not null) return body.Problem;
+
+        // Without If-Match the patch is re-applied to the newest row on a conflict; with it, a conflict is the caller's to resolve.
+        for (var attempt = 1; ; attempt++)
+        {
+            var pattern = await services.Db.Patterns.FirstOrDefaultAsync(p => p.PatternId == id, request.HttpContext.RequestAborted);
+            if (pattern is null) return NotFound(id);
+            if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
+
+            var merged = (JsonObject)JsonMergePatch.Apply(PatternDocument.ToJson(pattern), body.Body)!;
+            var (document, errors) = PatternValidator.Validate(merged);
+            if (document is null) return TypedResults.ValidationProblem(errors, title: "The patched pattern is not valid");
+
+            var changed = document.ApplyTo(pattern);
+            if (changed.Count > 0)
+            {
+                var now = services.Clock.GetUtcNowForPostgres();
+                pattern.Version++;
+                pattern.UpdatedAt = now;
+                services.Db.OutboxMessages.Add(OutboxMessageFactory.Updated(pattern, changed, now));
+                try
+                {
+                    await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
+                }
+                catch (DbUpdateConcurrencyException) when (expectedVersion is null && attempt < MaxConflictRetries)
+                {
+                    services.Db.ChangeTracker.Clear();
+                    continue;
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    return VersionMismatch(null);
+                }
+            }
+            request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
+            return TypedResults.Ok(PatternResponse.From(pattern));
+        }
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeletePattern(
+        string patternId, HttpRequest request, [AsParameters] PatternServices services)
+    {
+        if (!Guid.TryParse(patternId, out var id)) return BadPatternId();
+        if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return BadIfMatch();
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var pattern = await services.Db.Patterns.FirstOrDefaultAsync(p => p.PatternId == id, request.HttpContext.RequestAborted);
+            if (pattern is null) return NotFound(id);
+            if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
+
+            services.Db.Patterns.Remove(pattern);
+            services.Db.OutboxMessages.Add(OutboxMessageFactory.Deleted(pattern, pattern.Version + 1, services.Clock.GetUtcNowForPostgres()));
+            try
+            {
+                await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
+                return TypedResults.NoContent();
+            }
+            catch (DbUpdateConcurrencyException) when (expectedVersion is null && attempt < MaxConflictRetries)
+            {
+                services.Db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return VersionMismatch(null);
+            }
+        }
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pattern not found", detail: $"No pattern has pattern_id {id}.");
+
+    private static ProblemHttpResult BadPatternId() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid pattern_id",
+            detail: "pattern_id must be a UUID such as 550e8400-e29b-41d4-a716-446655440000.");
+
+    private static ProblemHttpResult BadIfMatch() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid If-Match",
+            detail: "If-Match must be the pattern's ETag, e.g. \"3\", or *.");
+
+    private static ProblemHttpResult VersionMismatch(int? currentVersion) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern has changed",
+            detail: currentVersion is null
+                ? "The pattern changed while this request was applied; read it again and retry."
+                : $"If-Match does not match the current version {currentVersion}; read the pattern again and retry.");
+}

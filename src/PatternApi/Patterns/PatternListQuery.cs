@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using PatternSync.Core.Patterns;
+
+namespace PatternSync.PatternApi.Patterns;
+
+/// <summary>
+/// <c>GET /api/v1/patterns</c> parameters: filters, a sort key and keyset (cursor) paging, so a page
+/// costs the same however deep it is and no row is skipped or repeated while others are inserted.
+/// </summary>
+public sealed record PatternListQuery(
+    IReadOnlyList<string> PatternTypes,
+    IReadOnlyList<string> Statuses,
+    IReadOnlyList<string> Tags,
+    bool AllTags,
+    double? MinQualityScore,
+    double? MinSuccessRate,
+    string Sort,
+    bool Descending,
+    PatternListQuery.Cursor? After,
+    int Limit)
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+    public static readonly IReadOnlyList<string> SortKeys = ["created_at", "updated_at", "quality_score", "name"];
+
+    public sealed record Cursor(string Sort, string Value, Guid PatternId);
+
+    public static (PatternListQuery? Query, Dictionary<string, string[]> Errors) Parse(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) => errors[field] = [message];
+
+        foreach (var key in query.Keys.Where(k => !KnownParameters.Contains(k)))
+            Fail(key, "is not a parameter of this listing.");
+
+        var statuses = query["status"].Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+        if (statuses.Any(s => !PatternStatus.IsKnown(s)))
+            Fail("status", $"must be one of: {string.Join(", ", PatternStatus.All)}.");
+
+        var tagMatch = query["tag_match"].ToString();
+        if (tagMatch is not ("" or "any" or "all")) Fail("tag_match", "must be 'any' or 'all'.");
+
+        var minQuality = ParseRatio(query, "min_quality_score", Fail);
+        var minSuccess = ParseRatio(query, "min_success_rate", Fail);
+
+        var sortText = query["sort"].ToString();
+        if (sortText == "") sortText = "-created_at";
+        var descending = sortText.StartsWith('-');
+        var sort = sortText.TrimStart('-');
+        if (!SortKeys.Contains(sort))
+            Fail("sort", $"must be one of {string.Join(", ", SortKeys)}, optionally prefixed with '-' for descending.");
+
+        var limit = DefaultLimit;
+        if (query.ContainsKey("limit") &&
+            (!int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+            Fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
+
+        Cursor? after = null;
+        if (query.ContainsKey("cursor"))
+        {
+            after = DecodeCursor(query["cursor"].ToString());
+            if (after is null || after.Sort != sortText) Fail("cursor", "is not a cursor of this listing's sort; use next_cursor from the previous page.");
+        }
+
+        if (errors.Count > 0) return (null, errors);
+        var tags = query["tag"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!.Trim().ToLowerInvariant()).Distinct().ToList();
+        var types = query["pattern_type"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+        return (new PatternListQuery(types, statuses, tags, tagMatch == "all", minQuality, minSuccess, sort, descending, after, limit), errors);
+    }
+
+    public IQueryable<SuccessPattern> Apply(IQueryable<SuccessPattern> patterns)
+    {
+        if (PatternTypes.Count > 0) patterns = patterns.Where(p => PatternTypes.Contains(p.PatternType));
+        if (Statuses.Count > 0) patterns = patterns.Where(p => Statuses.Contains(p.Status));
+        if (Tags.Count > 0)
+            patterns = AllTags
+                ? patterns.Where(p => Tags.All(t => p.Tags.Contains(t)))
+                : patterns.Where(p => p.Tags.Any(t => Tags.Contains(t)));
+        if (MinQualityScore is { } minQuality) patterns = patterns.Where(p => p.QualityScore >= minQuality);
+        if (MinSuccessRate is { } minSuccess) patterns = patterns.Where(p => p.SuccessRate >= minSuccess);
+        if (After is not null) patterns = AfterCursor(patterns, After);
+        patterns = (Sort, Descending) switch
+        {
+            ("created_at", false) => patterns.OrderBy(p => p.CreatedAt),
+            ("created_at", true) => patterns.OrderByDescending(p => p.CreatedAt),
+            ("updated_at", false) => patterns.OrderBy(p => p.UpdatedAt),
+            ("updated_at", true) => patterns.OrderByDescending(p => p.UpdatedAt),
+            ("quality_score", false) => patterns.OrderBy(p => p.QualityScore),
+            ("quality_score", true) => patterns.OrderByDescending(p => p.QualityScore),
+            (_, false) => patterns.OrderBy(p => p.Name),
+            (_, true) => patterns.OrderByDescending(p => p.Name),
+        };
+        var ordered = (IOrderedQueryable<SuccessPattern>)patterns;
+        return (Descending ? ordered.ThenByDescending(p => p.PatternId) : ordered.ThenBy(p => p.PatternId)).Take(Limit);
+    }
+
+    // Row-value comparison (key, id) > (value, id): ties on the key keep a stable order, and
+    // PostgreSQL answers it from the (key, pattern_id) index.
+    private IQueryable<SuccessPattern> AfterCursor(IQueryable<SuccessPattern> patterns, Cursor after)
+    {
+        var id = after.PatternId;
+        var time = Sort is "created_at" or "updated_at" ? DateTimeOffset.Parse(after.Value, CultureInfo.InvariantCulture) : default;
+        var score = Sort is "quality_score" ? double.Parse(after.Value, CultureInfo.InvariantCulture) : 0;
+        var name = after.Value;
+        return (Sort, Descending) switch
+        {
+            ("created_at", false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.CreatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("created_at", true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.CreatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("updated_at", false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.UpdatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("updated_at", true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.UpdatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("quality_score", false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.QualityScore, p.PatternId), ValueTuple.Create(score, id))),
+            ("quality_score", true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.QualityScore, p.PatternId), ValueTuple.Create(score, id))),
+            (_, false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.Name, p.PatternId), ValueTuple.Create(name, id))),
+            (_, true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.Name, p.PatternId), ValueTuple.Create(name, id))),
+        };
+    }
+
+    public string NextCursor(SuccessPattern last)
+    {
+        var value = Sort switch
+        {
+            "created_at" => last.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+            "updated_at" => last.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+            "quality_score" => last.QualityScore.ToString("R", CultureInfo.InvariantCulture),
+            _ => last.Name,
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Cursor((Descending ? "-" : "") + Sort, value, last.PatternId));
+        return WebEncoders.Base64UrlEncode(json);
+    }
+
+    private static Cursor? DecodeCursor(string text)
+    {
+        try { return JsonSerializer.Deserialize<Cursor>(WebEncoders.Base64UrlDecode(text)); }
+        catch (Exception e) when (e is FormatException or JsonException) { return null; }
+    }
+
+    private static double? ParseRatio(IQueryCollection query, string field, Action<string, string> fail)
+    {
+        if (!query.ContainsKey(field)) return null;
+        if (double.TryParse(query[field], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1)
+            return value;
+        fail(field, "must be a number between 0 and 1.");
+        return null;
+    }
+
+    private static readonly HashSet<string> KnownParameters =
+        ["pattern_type", "status", "tag", "tag_match", "min_quality_score", "min_success_rate", "sort", "cursor", "limit"];
+}

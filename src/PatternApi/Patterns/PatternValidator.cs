@@ -1,0 +1,169 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PatternSync.Core.Patterns;
+
+namespace PatternSync.PatternApi.Patterns;
+
+/// <summary>
+/// Validates a pattern document field by field, so a 400 names every bad field at once.
+/// Unknown fields are rejected (a typo must not silently drop data); server-owned fields
+/// (version, match_count...) are rejected as read-only. Tags are trimmed, lower-cased and de-duplicated.
+/// </summary>
+public static partial class PatternValidator
+{
+    public static readonly IReadOnlyList<string> ReadOnlyFields =
+    [
+        "pattern_id", "context_hash", "version", "quality_score", "success_rate", "match_count",
+        "success_count", "failure_count", "created_at", "updated_at", "last_matched_at", "indexed_version", "indexed_at",
+    ];
+
+    public static (PatternDocument? Document, Dictionary<string, string[]> Errors) Validate(JsonObject body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) =>
+            errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+
+        foreach (var (field, _) in body)
+        {
+            if (ReadOnlyFields.Contains(field)) Fail(field, "is read-only: the server maintains it.");
+            else if (!PatternDocument.WritableFields.Contains(field)) Fail(field, "is not a field of a pattern.");
+        }
+
+        var patternType = RequiredString(body, "pattern_type", Fail);
+        if (patternType is not null && !PatternTypeRegex().IsMatch(patternType))
+            Fail("pattern_type", "must be snake_case: a lower-case letter, then 1 to 63 lower-case letters, digits or '_'.");
+
+        var name = RequiredString(body, "name", Fail)?.Trim();
+        if (name is not null)
+        {
+            if (name.Length is < PatternLimits.MinNameLength or > PatternLimits.MaxNameLength)
+                Fail("name", $"must be {PatternLimits.MinNameLength} to {PatternLimits.MaxNameLength} characters.");
+            if (name.Any(char.IsControl)) Fail("name", "must not contain control characters.");
+        }
+
+        var description = RequiredString(body, "description", Fail)?.Trim();
+        if (description is not null)
+        {
+            if (description.Length is 0 or > PatternLimits.MaxDescriptionLength)
+                Fail("description", $"must be 1 to {PatternLimits.MaxDescriptionLength} characters.");
+            if (description.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
+                Fail("description", "must not contain control characters other than line breaks and tabs.");
+        }
+
+        var context = OptionalObject(body, "context", Fail);
+        var executionTrace = OptionalObject(body, "execution_trace", Fail) ?? [];
+        var successCriteria = OptionalObject(body, "success_criteria", Fail) ?? [];
+        var qualityMetrics = OptionalObject(body, "quality_metrics", Fail) ?? [];
+        var performanceData = OptionalObject(body, "performance_data", Fail) ?? [];
+        ValidateSteps(executionTrace, Fail);
+        ValidateRatios(qualityMetrics, Fail);
+
+        var tags = ValidateTags(body, Fail);
+
+        var status = body.ContainsKey("status") ? RequiredString(body, "status", Fail) : PatternStatus.Active;
+        if (status is not null && !PatternStatus.IsKnown(status))
+            Fail("status", $"must be one of: {string.Join(", ", PatternStatus.All)}.");
+
+        if (errors.Count > 0) return (null, errors);
+        return (new PatternDocument(patternType!, name!, description!, context, executionTrace, successCriteria,
+            qualityMetrics, performanceData, tags, status!), errors);
+    }
+
+    private static string? RequiredString(JsonObject body, string field, Action<string, string> fail)
+    {
+        if (!body.TryGetPropertyValue(field, out var node) || node is null)
+        {
+            fail(field, "is required.");
+            return null;
+        }
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            fail(field, "must be a string.");
+            return null;
+        }
+        return node.GetValue<string>();
+    }
+
+    private static JsonObject? OptionalObject(JsonObject body, string field, Action<string, string> fail)
+    {
+        if (!body.TryGetPropertyValue(field, out var node) || node is null) return null;
+        if (node is not JsonObject obj)
+        {
+            fail(field, "must be a JSON object.");
+            return null;
+        }
+        if (Encoding.UTF8.GetByteCount(obj.ToJsonString()) > PatternLimits.MaxDocumentBytes)
+        {
+            fail(field, $"must be at most {PatternLimits.MaxDocumentBytes} bytes of JSON.");
+            return null;
+        }
+        // Detached copies: the request's tree stays untouched and the document can be re-parented.
+        return (JsonObject)obj.DeepClone();
+    }
+
+    private static void ValidateSteps(JsonObject executionTrace, Action<string, string> fail)
+    {
+        if (!executionTrace.TryGetPropertyValue("steps", out var steps) || steps is null) return;
+        if (steps is not JsonArray array)
+        {
+            fail("execution_trace.steps", "must be an array of steps.");
+            return;
+        }
+        if (array.Count > PatternLimits.MaxSteps)
+            fail("execution_trace.steps", $"must have at most {PatternLimits.MaxSteps} steps.");
+        for (var i = 0; i < array.Count; i++)
+        {
+            var ok = array[i] switch
+            {
+                JsonValue value when value.GetValueKind() == JsonValueKind.String =>
+                    value.GetValue<string>().Length is > 0 and <= PatternLimits.MaxStepLength,
+                JsonObject => true,
+                _ => false,
+            };
+            if (!ok) fail($"execution_trace.steps[{i}]", $"must be a non-empty string of at most {PatternLimits.MaxStepLength} characters, or an object.");
+        }
+    }
+
+    private static void ValidateRatios(JsonObject qualityMetrics, Action<string, string> fail)
+    {
+        foreach (var metric in QualityScore.RatioMetrics)
+        {
+            if (!qualityMetrics.TryGetPropertyValue(metric, out var node) || node is null) continue;
+            if (node.GetValueKind() != JsonValueKind.Number || node.GetValue<double>() is < 0 or > 1)
+                fail($"quality_metrics.{metric}", "must be a number between 0 and 1.");
+        }
+    }
+
+    private static IReadOnlyList<string> ValidateTags(JsonObject body, Action<string, string> fail)
+    {
+        if (!body.TryGetPropertyValue("tags", out var node) || node is null) return [];
+        if (node is not JsonArray array)
+        {
+            fail("tags", "must be an array of strings.");
+            return [];
+        }
+        if (array.Count > PatternLimits.MaxTags) fail("tags", $"must have at most {PatternLimits.MaxTags} tags.");
+        var tags = new List<string>(array.Count);
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+            {
+                fail($"tags[{i}]", "must be a string.");
+                continue;
+            }
+            var tag = value.GetValue<string>().Trim().ToLowerInvariant();
+            if (!TagRegex().IsMatch(tag))
+                fail($"tags[{i}]", $"must be 1 to {PatternLimits.MaxTagLength} characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit.");
+            else if (!tags.Contains(tag)) tags.Add(tag);
+        }
+        return tags;
+    }
+
+    [GeneratedRegex(PatternLimits.PatternTypePattern)]
+    private static partial Regex PatternTypeRegex();
+
+    [GeneratedRegex(PatternLimits.TagPattern)]
+    private static partial Regex TagRegex();
+}
