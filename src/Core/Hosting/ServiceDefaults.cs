@@ -48,7 +48,7 @@ public static class ServiceDefaults
             StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
-                NpgsqlException or { InnerException: NpgsqlException } => (int)HttpStatusCode.ServiceUnavailable,
+                NpgsqlException { IsTransient: true } or { InnerException: NpgsqlException { IsTransient: true } } => (int)HttpStatusCode.ServiceUnavailable,
                 _ => (int)HttpStatusCode.InternalServerError,
             },
         });

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using PatternSync.Core.Persistence;
+
+namespace PatternSync.Testing;
+
+/// <summary>
+/// A database of its own for one test class, created and migrated with the project's migrations,
+/// dropped at the end. Tests clean it with <see cref="ResetAsync"/> rather than sharing state.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private TestDatabase(string name) => Name = name;
+
+    public string Name { get; }
+    public string ConnectionString => TestServices.PostgresConnectionString(Name);
+
+    public static async Task<TestDatabase> CreateAsync(string purpose)
+    {
+        var database = new TestDatabase($"test_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}"[..48]);
+        await using (var admin = new NpgsqlConnection(TestServices.PostgresConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        await using var db = database.CreateDbContext();
+        await db.Database.MigrateAsync();
+        return database;
+    }
+
+    public PatternDbContext CreateDbContext() =>
+        new(new DbContextOptionsBuilder<PatternDbContext>().UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options);
+
+    /// <summary>Empties every table the application writes.</summary>
+    public Task ResetAsync() => ExecuteAsync("TRUNCATE success_patterns, outbox_messages RESTART IDENTITY");
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<long> CountAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(TestServices.PostgresConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}

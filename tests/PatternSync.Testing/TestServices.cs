@@ -1,0 +1,17 @@
+namespace PatternSync.Testing;
+
+/// <summary>
+/// Where the services that ops/services.sh started listen: the same PATTERNSYNC_* variables and
+/// defaults as the script, so `ops/services.sh start && dotnet test` needs nothing else.
+/// </summary>
+public static class TestServices
+{
+    public static int PostgresPort => Port("PATTERNSYNC_PG_PORT", 55432);
+    public static int RabbitMqPort => Port("PATTERNSYNC_RABBITMQ_PORT", 55672);
+
+    public static string PostgresConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Database={database};Include Error Detail=true";
+
+    private static int Port(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
+}
