@@ -1,0 +1,28 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Embeddings;
+
+namespace PatternSync.Core.Embeddings;
+
+/// <summary>
+/// OpenAI embeddings through the official client: its retry policy retries 429 and 5xx with
+/// exponential backoff (honouring Retry-After), and every attempt is bounded by the timeout.
+/// </summary>
+public static class OpenAIEmbeddingGeneratorFactory
+{
+    public static IEmbeddingGenerator<string, Embedding<float>> Create(OpenAIOptions options)
+    {
+        if (string.IsNullOrEmpty(options.ApiKey))
+            throw new InvalidOperationException("Embedding:OpenAI:ApiKey is required when the OpenAI provider is selected.");
+        var clientOptions = new OpenAIClientOptions
+        {
+            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+            RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
+        };
+        if (options.Endpoint is not null) clientOptions.Endpoint = options.Endpoint;
+        return new EmbeddingClient(options.Model, new ApiKeyCredential(options.ApiKey), clientOptions)
+            .AsIEmbeddingGenerator(options.Dimensions);
+    }
+}
