@@ -1,0 +1,37 @@
+using System.Text.Json;
+using PatternSync.Core.Serialization;
+
+namespace PatternSync.Bench;
+
+/// <summary>Prints a result table for people and writes the same figures as JSON for machines.</summary>
+internal static class BenchResults
+{
+    public static void Report(string benchmark, IReadOnlyList<(string Name, string Value)> rows, object figures)
+    {
+        var width = rows.Max(r => r.Name.Length);
+        Console.WriteLine();
+        Console.WriteLine($"{benchmark}");
+        foreach (var (name, value) in rows) Console.WriteLine($"  {name.PadRight(width)}  {value}");
+        var folder = Path.Combine(FindRepositoryRoot(), "bench", "results");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, $"{benchmark}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(figures, new JsonSerializerOptions(PatternJson.Options) { WriteIndented = true }));
+        Console.WriteLine($"  (JSON: {Path.GetRelativePath(Environment.CurrentDirectory, file)})");
+    }
+
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatternSync.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Environment.CurrentDirectory;
+    }
+}

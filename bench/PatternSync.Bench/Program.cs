@@ -1,0 +1,18 @@
+using PatternSync.Bench;
+
+// dotnet run -c Release --project bench/PatternSync.Bench -- <benchmark> [options]
+return args switch
+{
+    ["embedder", ..] => await EmbedderBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: PatternSync.Bench <benchmark> [options]
+          embedder [--texts N] [--batch B]   local MiniLM throughput on pattern texts (default 1024 texts, batch 32)
+        Results print as a table and are written as JSON under bench/results/.
+        """);
+    return 2;
+}
