@@ -133,9 +133,11 @@ case "${1:-}" in
     print_env | tee "$DATA/services.env"
     ;;
   stop) stop_rabbitmq; stop_postgres ;;
-  restart-rabbitmq) stop_rabbitmq; start_rabbitmq ;;
-  restart-postgres) stop_postgres; start_postgres ;;
+  stop-rabbitmq) stop_rabbitmq ;;
+  start-rabbitmq) start_rabbitmq ;;
+  stop-postgres) stop_postgres ;;
+  start-postgres) start_postgres ;;
   status) status ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|status|env|restart-rabbitmq|restart-postgres" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|stop-rabbitmq|start-rabbitmq|stop-postgres|start-postgres" >&2; exit 2 ;;
 esac

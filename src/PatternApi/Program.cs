@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using PatternSync.Core.Hosting;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Apis;
@@ -16,8 +15,7 @@ if (args is ["migrate", ..])
     await app.Services.MigratePatternStoreAsync();
     return;
 }
-if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
-    await app.Services.MigratePatternStoreAsync();
+await app.Services.MigrateIfConfiguredAsync();
 
 app.UseServiceDefaults();
 app.MapOpenApi();
@@ -25,4 +23,3 @@ app.MapScalarApiReference("/reference");
 app.MapPatternsApi();
 app.Run();
 
-public partial class Program;

@@ -18,7 +18,11 @@ public sealed class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLi
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
         builder.UseEnvironment("Testing")
             .UseSetting("ConnectionStrings:Patterns", Database.ConnectionString)
-            .UseSetting("Database:MigrateOnStart", "false");
+            .UseSetting("Database:MigrateOnStart", "false")
+            // These tests look at the rows the write path leaves; the relay has its own tests.
+            .UseSetting("Outbox:RelayEnabled", "false")
+            .UseSetting("RabbitMq:Port", TestServices.RabbitMqPort.ToString())
+            .UseSetting("RabbitMq:EntityPrefix", $"test-{Guid.NewGuid():N}-");
 
     async Task IAsyncLifetime.DisposeAsync()
     {

@@ -17,7 +17,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(string purpose)
     {
-        var database = new TestDatabase($"test_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}"[..48]);
+        var name = $"test_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}";
+        var database = new TestDatabase(name.Length > 63 ? name[..63] : name); // PostgreSQL's identifier limit
         await using (var admin = new NpgsqlConnection(TestServices.PostgresConnectionString("postgres")))
         {
             await admin.OpenAsync();

@@ -12,6 +12,16 @@ public static class TestServices
     public static string PostgresConnectionString(string database) =>
         $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Database={database};Include Error Detail=true";
 
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatternSync.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("The repository root (PatternSync.sln) was not found.");
+        }
+    }
+
     private static int Port(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
 }

@@ -7,6 +7,8 @@ namespace PatternSync.Core.Outbox;
 public sealed class OutboxMessage
 {
     public long Id { get; set; }
+    /// <summary>The bus message id: the same on every delivery attempt, so consumers can drop duplicates.</summary>
+    public Guid MessageId { get; set; }
     /// <summary>The contract's name, e.g. "PatternCreated"; see <see cref="PatternEventTypes"/>.</summary>
     public required string MessageType { get; set; }
     /// <summary>The event as snake_case JSON.</summary>

@@ -41,6 +41,7 @@ public static class OutboxMessageFactory
 
     private static OutboxMessage For(PatternEvent patternEvent, DateTimeOffset now) => new()
     {
+        MessageId = Guid.CreateVersion7(now),
         MessageType = patternEvent.GetType().Name,
         Payload = JsonSerializer.Serialize(patternEvent, patternEvent.GetType(), PatternJson.Options),
         PatternId = patternEvent.PatternId,

@@ -1,4 +1,6 @@
+using PatternSync.Core.Messaging;
 using PatternSync.Core.Persistence;
+using PatternSync.PatternApi.Outbox;
 
 namespace PatternSync.PatternApi.Extensions;
 
@@ -7,8 +9,9 @@ public static class ApplicationExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPatternStore();
+        builder.AddPatternBus();
+        builder.AddOutboxRelay();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration("Database");
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -18,6 +18,7 @@ namespace PatternSync.Core.Persistence.Migrations
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
                     message_type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     payload = table.Column<string>(type: "jsonb", nullable: false),
                     pattern_id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -69,6 +70,12 @@ namespace PatternSync.Core.Persistence.Migrations
                     table.CheckConstraint("ck_success_patterns_success_rate", "success_rate IS NULL OR success_rate BETWEEN 0 AND 1");
                     table.CheckConstraint("ck_success_patterns_version", "version >= 1");
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_message_id",
+                table: "outbox_messages",
+                column: "message_id",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbox_messages_sent_at",

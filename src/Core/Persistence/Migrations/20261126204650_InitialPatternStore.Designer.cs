@@ -12,7 +12,7 @@ using PatternSync.Core.Persistence;
 namespace PatternSync.Core.Persistence.Migrations
 {
     [DbContext(typeof(PatternDbContext))]
-    [Migration("20261126203246_InitialPatternStore")]
+    [Migration("20261126204650_InitialPatternStore")]
     partial class InitialPatternStore
     {
         /// <inheritdoc />
@@ -20,7 +20,7 @@ namespace PatternSync.Core.Persistence.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.4")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -46,6 +46,10 @@ namespace PatternSync.Core.Persistence.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
 
                     b.Property<string>("MessageType")
                         .IsRequired()
@@ -80,6 +84,10 @@ namespace PatternSync.Core.Persistence.Migrations
                     b.HasIndex("Id")
                         .HasDatabaseName("ix_outbox_messages_unsent")
                         .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_message_id");
 
                     b.HasIndex("SentAt")
                         .HasDatabaseName("ix_outbox_messages_sent_at")

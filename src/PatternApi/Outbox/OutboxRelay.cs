@@ -1,0 +1,133 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PatternSync.Core.Outbox;
+using PatternSync.Core.Serialization;
+
+namespace PatternSync.PatternApi.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows to RabbitMQ and marks them sent. A pass claims a batch (SKIP
+/// LOCKED), publishes it concurrently with publisher confirms, and records each row's outcome in
+/// the same transaction. A failed publish is retried later with exponential backoff; an
+/// unreachable database or broker is logged once per outage, not once per row or pass.
+/// Delivery is at-least-once: a crash between publish and commit publishes the row again.
+/// </summary>
+public sealed partial class OutboxRelay(
+    NpgsqlDataSource dataSource, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options,
+    TimeProvider clock, ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private readonly OutboxOptions _options = options.Value;
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+    private bool _failing;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.RelayEnabled) return;
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Drain: a pass takes one row per pattern, so a busy pattern needs several passes.
+                while (await RelayBatchAsync(stoppingToken) > 0) { }
+                await PruneIfDueAsync(stoppingToken);
+                Recovered();
+                backoff = TimeSpan.FromSeconds(1);
+                await signal.WaitAsync(_options.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.IO.IOException or InvalidOperationException)
+            {
+                Failing(e, backoff);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    /// <returns>How many rows the pass claimed.</returns>
+    public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await OutboxStore.ClaimAsync(connection, transaction, _options.BatchSize, cancellationToken);
+        if (rows.Count == 0) return 0;
+
+        // One pass holds at most one row per pattern, so publishing them concurrently keeps per-pattern order.
+        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+        var now = clock.GetUtcNow();
+        var failures = outcomes.Where(o => o.Error is not null)
+            .Select(o => new OutboxFailure(o.Row.Id, o.Error!, now + RetryDelay(o.Row.Attempts)))
+            .ToList();
+        await OutboxStore.MarkSentAsync(connection, transaction, outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToList(), cancellationToken);
+        await OutboxStore.MarkFailedAsync(connection, transaction, failures, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (failures.Count > 0) LogPublishFailed(failures.Count, rows.Count, failures[0].Error);
+        return rows.Count;
+    }
+
+    private async Task<(OutboxRow Row, string? Error)> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!PatternEventTypes.ByName.TryGetValue(row.MessageType, out var type))
+                return (row, $"Unknown message type '{row.MessageType}'.");
+            var message = JsonSerializer.Deserialize(row.Payload, type, PatternJson.Options)!;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.PublishTimeout);
+            await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
+            return (row, null);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (row, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private TimeSpan RetryDelay(int attempts) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks << Math.Min(attempts, 20), _options.MaxRetryDelay.Ticks));
+
+    private async Task PruneIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextPrune) return;
+        _nextPrune = now + _options.PruneInterval;
+        var cutoff = now - _options.SentRetention;
+        int pruned, total = 0;
+        do
+        {
+            pruned = await OutboxStore.PruneAsync(dataSource, cutoff, _options.PruneBatchSize, cancellationToken);
+            total += pruned;
+        } while (pruned == _options.PruneBatchSize);
+        if (total > 0) LogPruned(total, cutoff);
+    }
+
+    private void Failing(Exception e, TimeSpan retryIn)
+    {
+        if (!_failing) LogRelayDown(e, retryIn);
+        _failing = true;
+    }
+
+    private void Recovered()
+    {
+        if (_failing) LogRelayRecovered();
+        _failing = false;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Outbox relay cannot reach the database; retrying with backoff from {RetryIn} (logged once per outage)")]
+    private partial void LogRelayDown(Exception exception, TimeSpan retryIn);
+
+    [LoggerMessage(LogLevel.Information, "Outbox relay recovered")]
+    private partial void LogRelayRecovered();
+
+    [LoggerMessage(LogLevel.Warning, "Outbox relay could not publish {Failed} of {Claimed} rows; they will be retried with backoff. First error: {Error}")]
+    private partial void LogPublishFailed(int failed, int claimed, string error);
+
+    [LoggerMessage(LogLevel.Information, "Pruned {Count} outbox rows sent before {Cutoff}")]
+    private partial void LogPruned(int count, DateTimeOffset cutoff);
+}

@@ -1,0 +1,71 @@
+using Npgsql;
+
+namespace PatternSync.PatternApi.Outbox;
+
+/// <summary>The relay's SQL over <c>outbox_messages</c>, inside the caller's transaction.</summary>
+public static class OutboxStore
+{
+    /// <summary>
+    /// Locks up to <paramref name="limit"/> publishable rows. SKIP LOCKED lets several relays share
+    /// the table; a row is publishable only when no older unsent row of the same pattern exists (locked
+    /// by another relay or waiting for a retry), so a pattern's version N+1 never overtakes version N.
+    /// </summary>
+    public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT o.id, o.message_id, o.message_type, o.payload::text, o.pattern_id, o.pattern_version, o.attempts
+            FROM outbox_messages o
+            WHERE o.sent_at IS NULL
+              AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
+              AND NOT EXISTS (SELECT 1 FROM outbox_messages earlier
+                              WHERE earlier.pattern_id = o.pattern_id AND earlier.sent_at IS NULL AND earlier.id < o.id)
+            ORDER BY o.id
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction);
+        command.Parameters.AddWithValue("limit", limit);
+        var rows = new List<OutboxRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.GetGuid(4), reader.GetInt32(5), reader.GetInt32(6)));
+        return rows;
+    }
+
+    public static async Task MarkSentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return;
+        await using var command = new NpgsqlCommand(
+            "UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, next_attempt_at = NULL WHERE id = ANY(@ids)",
+            connection, transaction);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxFailure> failures, CancellationToken cancellationToken)
+    {
+        if (failures.Count == 0) return;
+        await using var command = new NpgsqlCommand("""
+            UPDATE outbox_messages o
+            SET attempts = o.attempts + 1, last_error = f.error, next_attempt_at = f.next_attempt_at
+            FROM unnest(@ids, @errors, @next) AS f(id, error, next_attempt_at)
+            WHERE o.id = f.id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("ids", failures.Select(f => f.Id).ToArray());
+        command.Parameters.AddWithValue("errors", failures.Select(f => f.Error.Length > 2000 ? f.Error[..2000] : f.Error).ToArray());
+        command.Parameters.AddWithValue("next", failures.Select(f => f.NextAttemptAt).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes at most <paramref name="limit"/> rows sent before <paramref name="cutoff"/>; short statements, no long locks.</summary>
+    public static async Task<int> PruneAsync(NpgsqlDataSource dataSource, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM outbox_messages WHERE id IN (
+                SELECT id FROM outbox_messages WHERE sent_at < @cutoff ORDER BY sent_at LIMIT @limit)
+            """);
+        command.Parameters.AddWithValue("cutoff", cutoff);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

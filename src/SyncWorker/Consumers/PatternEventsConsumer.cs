@@ -1,0 +1,29 @@
+using MassTransit;
+using PatternSync.Contracts;
+using PatternSync.SyncWorker.Sync;
+
+namespace PatternSync.SyncWorker.Consumers;
+
+/// <summary>
+/// Consumes a batch of pattern events of one kind and brings the index up to date for the patterns
+/// they name. Redelivered or duplicate events cost a comparison, never a wrong write.
+/// </summary>
+public sealed class PatternEventsConsumer<TEvent>(PatternSynchronizer synchronizer) : IConsumer<Batch<TEvent>>
+    where TEvent : PatternEvent
+{
+    public async Task Consume(ConsumeContext<Batch<TEvent>> context)
+    {
+        var ids = new List<Guid>(context.Message.Length);
+        foreach (var message in context.Message)
+        {
+            if (message.Message.SchemaVersion != PatternEvent.CurrentSchemaVersion)
+                throw new UnsupportedSchemaVersionException(typeof(TEvent).Name, message.Message.SchemaVersion);
+            ids.Add(message.Message.PatternId);
+        }
+        await synchronizer.SyncAsync(ids, context.CancellationToken);
+    }
+}
+
+/// <summary>An event of a schema this worker does not know; retrying cannot help, so it goes to the error queue.</summary>
+public sealed class UnsupportedSchemaVersionException(string eventName, int schemaVersion)
+    : Exception($"{eventName} has schema_version {schemaVersion}; this worker understands {PatternEvent.CurrentSchemaVersion}.");

@@ -1,0 +1,58 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using PatternSync.Contracts;
+using PatternSync.Core.Embeddings;
+using PatternSync.Core.Messaging;
+using PatternSync.Core.Persistence;
+using PatternSync.Core.VectorIndex.Qdrant;
+using PatternSync.SyncWorker.Consumers;
+using PatternSync.SyncWorker.Sync;
+
+namespace PatternSync.SyncWorker.Extensions;
+
+public static class ApplicationExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPatternStore();
+        builder.AddPatternEmbeddings();
+        builder.AddQdrantPatternIndex();
+        builder.Services.AddOptions<SyncOptions>().BindConfiguration("Sync").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<PatternSynchronizer>();
+        builder.AddPatternBus(
+            bus =>
+            {
+                bus.AddConsumer<PatternEventsConsumer<PatternCreated>>();
+                bus.AddConsumer<PatternEventsConsumer<PatternUpdated>>();
+                bus.AddConsumer<PatternEventsConsumer<PatternDeleted>>();
+                bus.AddConsumer<PatternEventsConsumer<PatternOutcomeRecorded>>();
+            },
+            (context, cfg) =>
+            {
+                var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                var sync = context.GetRequiredService<IOptions<SyncOptions>>().Value;
+                cfg.ReceiveEndpoint(rabbit.SyncQueueName, endpoint =>
+                {
+                    // Each of the four event kinds can fill a batch; the prefetch must cover them all.
+                    endpoint.PrefetchCount = sync.BatchSize * 4 * sync.ConcurrencyLimit;
+                    endpoint.UseMessageRetry(retry =>
+                    {
+                        retry.Ignore<UnsupportedSchemaVersionException>();
+                        retry.Exponential(sync.RetryLimit, sync.RetryMinInterval, sync.RetryMaxInterval, sync.RetryMinInterval);
+                    });
+                    ConfigureBatch<PatternCreated>(endpoint, context, sync);
+                    ConfigureBatch<PatternUpdated>(endpoint, context, sync);
+                    ConfigureBatch<PatternDeleted>(endpoint, context, sync);
+                    ConfigureBatch<PatternOutcomeRecorded>(endpoint, context, sync);
+                });
+            });
+        return builder;
+    }
+
+    private static void ConfigureBatch<TEvent>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context, SyncOptions sync)
+        where TEvent : PatternEvent =>
+        endpoint.ConfigureConsumer<PatternEventsConsumer<TEvent>>(context, consumer => consumer.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(sync.BatchSize)
+            .SetTimeLimit(sync.BatchTimeLimit)
+            .SetConcurrencyLimit(sync.ConcurrencyLimit)));
+}

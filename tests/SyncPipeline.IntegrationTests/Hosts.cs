@@ -1,0 +1,40 @@
+extern alias worker;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SyncPipeline.IntegrationTests;
+
+/// <summary>The REST API with its outbox relay, in-process, on the pipeline's services.</summary>
+public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        pipeline.ApplySettings(builder);
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
+        builder.UseSetting("Outbox:MaxRetryDelay", "00:00:02");
+        builder.UseSetting("Outbox:PublishTimeout", "00:00:03");
+    }
+}
+
+/// <summary>A sync worker, in-process; its embedder counts texts and may be slowed down.</summary>
+public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay) : WebApplicationFactory<worker::PatternSync.SyncWorker.SyncOptions>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        pipeline.ApplySettings(builder);
+        builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
+        builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+            new CountingEmbeddingGenerator(pipeline.Embedder, embedDelay)));
+    }
+
+    public WorkerHost Start()
+    {
+        _ = Server;
+        return this;
+    }
+}

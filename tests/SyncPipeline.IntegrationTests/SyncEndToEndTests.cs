@@ -1,0 +1,105 @@
+using MassTransit;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using PatternSync.Contracts;
+using PatternSync.Core.Patterns;
+using PatternSync.Testing;
+
+namespace SyncPipeline.IntegrationTests;
+
+[Collection(PipelineCollection.Name)]
+public sealed class SyncEndToEndTests(PipelineFixture pipeline)
+{
+    private readonly HttpClient _client = pipeline.Api.CreateClient();
+
+    [Fact]
+    public async Task A_created_pattern_reaches_the_index_with_its_payload_and_the_embedding_of_its_text()
+    {
+        var id = await pipeline.CreatePatternAsync(_client, "Cache-aside with jittered TTL");
+
+        await pipeline.ConvergedAsync([id]);
+
+        var point = Assert.Single(await pipeline.Qdrant.Client.RetrieveAsync(pipeline.Alias, id, withPayload: true, withVectors: true));
+        Assert.Equal("caching", point.Payload["pattern_type"].StringValue);
+        Assert.Equal(1, point.Payload["version"].IntegerValue);
+        Assert.Equal(["redis", "caching"], point.Payload["tags"].ListValue.Values.Select(v => v.StringValue));
+        Assert.Equal(0.925, point.Payload["quality_score"].DoubleValue, 6);
+        await using var db = pipeline.Database.CreateDbContext();
+        var row = await db.Patterns.FindAsync(id);
+        var expected = await pipeline.Embedder.GenerateAsync(PatternEmbeddingText.Compose(row!));
+        Assert.Equal(expected.Vector.ToArray(), point.Vectors.Vector.Dense.Data.ToArray(), new ToleranceComparer(1e-5f));
+        Assert.NotNull(row!.IndexedAt);
+    }
+
+    [Fact]
+    public async Task A_text_change_is_re_embedded_and_a_status_change_updates_the_payload_only()
+    {
+        var id = await pipeline.CreatePatternAsync(_client, "Request coalescing for hot keys");
+        await pipeline.ConvergedAsync([id]);
+        var before = await VectorOf(id);
+
+        var embeddedBefore = CountingEmbeddingGenerator.Texts;
+        await PipelineFixture.PatchAsync(_client, id, """{"status": "deprecated", "performance_data": {"hit_ratio": 0.97}}""");
+        await pipeline.ConvergedAsync([id]);
+        Assert.Equal(embeddedBefore, CountingEmbeddingGenerator.Texts);
+        Assert.Equal(before, await VectorOf(id));
+        var point = Assert.Single(await pipeline.Qdrant.Client.RetrieveAsync(pipeline.Alias, id, withPayload: true));
+        Assert.Equal("deprecated", point.Payload["status"].StringValue);
+
+        await PipelineFixture.PatchAsync(_client, id, """{"description": "Collapse concurrent misses for one key into a single backend call (singleflight)."}""");
+        await pipeline.ConvergedAsync([id]);
+        Assert.True(CountingEmbeddingGenerator.Texts > embeddedBefore);
+        Assert.NotEqual(before, await VectorOf(id));
+    }
+
+    [Fact]
+    public async Task A_deleted_pattern_leaves_the_index()
+    {
+        var id = await pipeline.CreatePatternAsync(_client, "Negative caching of 404s");
+        await pipeline.ConvergedAsync([id]);
+
+        (await _client.DeleteAsync($"/api/v1/patterns/{id}")).EnsureSuccessStatusCode();
+
+        await pipeline.ConvergedAsync([id]);
+        Assert.Empty(await pipeline.Index.GetAsync([id]));
+    }
+
+    [Fact]
+    public async Task Duplicate_and_out_of_order_events_leave_the_newest_state_and_embed_nothing_more()
+    {
+        var id = await pipeline.CreatePatternAsync(_client, "Write-through session cache");
+        await PipelineFixture.PatchAsync(_client, id, """{"name": "Write-through session cache v2"}""");
+        await PipelineFixture.PatchAsync(_client, id, """{"name": "Write-through session cache v3"}""");
+        await pipeline.ConvergedAsync([id]);
+        var embedded = CountingEmbeddingGenerator.Texts;
+
+        // Replay old versions, twice, newest first: as a redelivering broker or a second relay would.
+        var bus = pipeline.Api.Services.GetRequiredService<IBus>();
+        var marker = await pipeline.CreatePatternAsync(_client, "Marker pattern published after the replays");
+        foreach (var version in new[] { 2, 1, 2, 1 })
+            await bus.Publish(new PatternUpdated
+            {
+                PatternId = id, Version = version, PatternType = "caching", Name = "stale", Tags = [], Status = "active",
+                OccurredAt = DateTimeOffset.UtcNow, ChangedFields = ["name"],
+            });
+        await bus.Publish(new PatternCreated
+        {
+            PatternId = id, Version = 1, PatternType = "caching", Name = "stale", Tags = [], Status = "active", OccurredAt = DateTimeOffset.UtcNow,
+        });
+        await pipeline.ConvergedAsync([id, marker]);
+
+        var held = (await pipeline.Index.GetAsync([id]))[id];
+        Assert.Equal(3, held.Version);
+        Assert.Equal(embedded + 1, CountingEmbeddingGenerator.Texts); // the marker only
+    }
+
+    private async Task<float[]> VectorOf(Guid id) =>
+        Assert.Single(await pipeline.Qdrant.Client.RetrieveAsync(pipeline.Alias, id, withPayload: false, withVectors: true))
+            .Vectors.Vector.Dense.Data.ToArray();
+
+    private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(float obj) => 0;
+    }
+}
