@@ -17,7 +17,6 @@ namespace PatternSync.PatternApi.Apis;
 public static class PatternsApi
 {
     private const string MergePatchMediaType = "application/merge-patch+json";
-    private const int MaxConflictRetries = 5;
 
     public static RouteGroupBuilder MapPatternsApi(this IEndpointRouteBuilder app)
     {
@@ -80,41 +79,29 @@ public static class PatternsApi
         var body = await JsonBody.ReadObjectAsync(request, options.Value, MergePatchMediaType, "application/json");
         if (body.Problem is not null) return body.Problem;
 
-        // Without If-Match the patch is re-applied to the newest row on a conflict; with it, a conflict is the caller's to resolve.
-        for (var attempt = 1; ; attempt++)
+        // The row lock serialises writers of one pattern: without If-Match each patch applies to the
+        // newest row in turn; with it, a writer that lost the race sees the new version and gets 412.
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(request.HttpContext.RequestAborted);
+        var pattern = await LockAsync(services, id, request.HttpContext.RequestAborted);
+        if (pattern is null) return NotFound(id);
+        if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
+
+        var merged = (JsonObject)JsonMergePatch.Apply(PatternDocument.ToJson(pattern), body.Body)!;
+        var (document, errors) = PatternValidator.Validate(merged);
+        if (document is null) return TypedResults.ValidationProblem(errors, title: "The patched pattern is not valid");
+
+        var changed = document.ApplyTo(pattern);
+        if (changed.Count > 0)
         {
-            var pattern = await services.Db.Patterns.FirstOrDefaultAsync(p => p.PatternId == id, request.HttpContext.RequestAborted);
-            if (pattern is null) return NotFound(id);
-            if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
-
-            var merged = (JsonObject)JsonMergePatch.Apply(PatternDocument.ToJson(pattern), body.Body)!;
-            var (document, errors) = PatternValidator.Validate(merged);
-            if (document is null) return TypedResults.ValidationProblem(errors, title: "The patched pattern is not valid");
-
-            var changed = document.ApplyTo(pattern);
-            if (changed.Count > 0)
-            {
-                var now = services.Clock.GetUtcNowForPostgres();
-                pattern.Version++;
-                pattern.UpdatedAt = now;
-                services.Db.OutboxMessages.Add(OutboxMessageFactory.Updated(pattern, changed, now));
-                try
-                {
-                    await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
-                }
-                catch (DbUpdateConcurrencyException) when (expectedVersion is null && attempt < MaxConflictRetries)
-                {
-                    services.Db.ChangeTracker.Clear();
-                    continue;
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    return VersionMismatch(null);
-                }
-            }
-            request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
-            return TypedResults.Ok(PatternResponse.From(pattern));
+            var now = services.Clock.GetUtcNowForPostgres();
+            pattern.Version++;
+            pattern.UpdatedAt = now;
+            services.Db.OutboxMessages.Add(OutboxMessageFactory.Updated(pattern, changed, now));
+            await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
+            await transaction.CommitAsync(request.HttpContext.RequestAborted);
         }
+        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
+        return TypedResults.Ok(PatternResponse.From(pattern));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeletePattern(
@@ -123,29 +110,21 @@ public static class PatternsApi
         if (!Guid.TryParse(patternId, out var id)) return BadPatternId();
         if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return BadIfMatch();
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var pattern = await services.Db.Patterns.FirstOrDefaultAsync(p => p.PatternId == id, request.HttpContext.RequestAborted);
-            if (pattern is null) return NotFound(id);
-            if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(request.HttpContext.RequestAborted);
+        var pattern = await LockAsync(services, id, request.HttpContext.RequestAborted);
+        if (pattern is null) return NotFound(id);
+        if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
 
-            services.Db.Patterns.Remove(pattern);
-            services.Db.OutboxMessages.Add(OutboxMessageFactory.Deleted(pattern, pattern.Version + 1, services.Clock.GetUtcNowForPostgres()));
-            try
-            {
-                await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
-                return TypedResults.NoContent();
-            }
-            catch (DbUpdateConcurrencyException) when (expectedVersion is null && attempt < MaxConflictRetries)
-            {
-                services.Db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return VersionMismatch(null);
-            }
-        }
+        services.Db.Patterns.Remove(pattern);
+        services.Db.OutboxMessages.Add(OutboxMessageFactory.Deleted(pattern, pattern.Version + 1, services.Clock.GetUtcNowForPostgres()));
+        await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
+        await transaction.CommitAsync(request.HttpContext.RequestAborted);
+        return TypedResults.NoContent();
     }
+
+    /// <summary>Reads the pattern and locks its row until the transaction ends.</summary>
+    private static Task<SuccessPattern?> LockAsync(PatternServices services, Guid id, CancellationToken cancellationToken) =>
+        services.Db.Patterns.FromSql($"SELECT * FROM success_patterns WHERE pattern_id = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pattern not found", detail: $"No pattern has pattern_id {id}.");
@@ -158,9 +137,7 @@ public static class PatternsApi
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid If-Match",
             detail: "If-Match must be the pattern's ETag, e.g. \"3\", or *.");
 
-    private static ProblemHttpResult VersionMismatch(int? currentVersion) =>
+    private static ProblemHttpResult VersionMismatch(int currentVersion) =>
         TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern has changed",
-            detail: currentVersion is null
-                ? "The pattern changed while this request was applied; read it again and retry."
-                : $"If-Match does not match the current version {currentVersion}; read the pattern again and retry.");
+            detail: $"If-Match does not match the current version {currentVersion}; read the pattern again and retry.");
 }
