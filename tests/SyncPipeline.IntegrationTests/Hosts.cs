@@ -37,4 +37,14 @@ public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay) : 
         _ = Server;
         return this;
     }
+
+    /// <summary>
+    /// Stops consuming first, as a host's graceful shutdown does: in-flight batches finish, prefetched
+    /// events go back to the queue. (Disposing the factory alone tears the container down under the bus.)
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await Services.GetRequiredService<MassTransit.IBusControl>().StopAsync();
+        await base.DisposeAsync();
+    }
 }

@@ -55,7 +55,9 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         .UseSetting("Qdrant:Collection", Alias)
         .UseSetting("Embedding:Provider", "MiniLM");
 
-    public async Task<Guid> CreatePatternAsync(HttpClient client, string name, string description = "Read through Redis with a TTL and jitter.")
+    public Task<Guid> CreatePatternAsync(HttpClient client, string name) => CreatePatternStaticAsync(client, name);
+
+    public static async Task<Guid> CreatePatternStaticAsync(HttpClient client, string name, string description = "Read through Redis with a TTL and jitter.")
     {
         var response = await client.PostAsJsonAsync("/api/v1/patterns", new JsonObject
         {
@@ -93,7 +95,12 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
     {
         if (Worker is not null) await Worker.DisposeAsync();
         if (Api is not null) await Api.DisposeAsync();
-        if (RabbitMq is not null) await RabbitMq.DisposeAsync();
+        if (RabbitMq is not null)
+        {
+            await RawEventQueue.DeleteEntitiesAsync(RabbitMq.Host, RabbitMq.Port, [SyncQueue, SyncQueue + "_error", SyncQueue + "_skipped"],
+                new[] { "PatternCreated", "PatternUpdated", "PatternDeleted", "PatternOutcomeRecorded" }.Select(e => $"{_prefix}PatternSync.Contracts:{e}"));
+            await RabbitMq.DisposeAsync();
+        }
         if (Qdrant is not null) await Qdrant.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
         Embedder.Dispose();

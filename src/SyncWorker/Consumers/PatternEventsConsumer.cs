@@ -20,7 +20,9 @@ public sealed class PatternEventsConsumer<TEvent>(PatternSynchronizer synchroniz
                 throw new UnsupportedSchemaVersionException(typeof(TEvent).Name, message.Message.SchemaVersion);
             ids.Add(message.Message.PatternId);
         }
-        await synchronizer.SyncAsync(ids, context.CancellationToken);
+        // A batch that started runs to its end: cancelled half-way on shutdown, MassTransit would
+        // count it as a fault and move its events to the error queue instead of redelivering them.
+        await synchronizer.SyncAsync(ids, CancellationToken.None);
     }
 }
 

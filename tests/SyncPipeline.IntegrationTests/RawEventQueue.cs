@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using RabbitMQ.Client;
+
+namespace SyncPipeline.IntegrationTests;
+
+/// <summary>
+/// A consumer that knows nothing of MassTransit: the plain RabbitMQ client, a queue of its own bound
+/// to the events' fanout exchanges, and JSON bodies. What a consumer in any language would do.
+/// </summary>
+public sealed class RawEventQueue : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly string _queue;
+
+    private RawEventQueue(IConnection connection, IChannel channel, string queue) => (_connection, _channel, _queue) = (connection, channel, queue);
+
+    public static async Task<RawEventQueue> BindAsync(string host, int port, IEnumerable<string> exchanges)
+    {
+        var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = (await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        foreach (var exchange in exchanges)
+        {
+            // Declaring is idempotent with the publisher's own arguments (durable fanout).
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+            await channel.QueueBindAsync(queue, exchange, routingKey: "");
+        }
+        return new RawEventQueue(connection, channel, queue);
+    }
+
+    /// <summary>Removes a test run's queues and exchanges from a shared broker.</summary>
+    public static async Task DeleteEntitiesAsync(string host, int port, IEnumerable<string> queues, IEnumerable<string> exchanges)
+    {
+        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var queue in queues)
+        {
+            await channel.QueueDeleteAsync(queue);
+            await channel.ExchangeDeleteAsync(queue);
+        }
+        foreach (var exchange in exchanges) await channel.ExchangeDeleteAsync(exchange);
+    }
+
+    /// <summary>Everything that is in the queue now.</summary>
+    public async Task<List<RawEvent>> DrainAsync()
+    {
+        var events = new List<RawEvent>();
+        while (await _channel.BasicGetAsync(_queue, autoAck: true) is { } message)
+            events.Add(new RawEvent(message.BasicProperties.MessageId, message.Exchange, message.BasicProperties.ContentType,
+                JsonNode.Parse(message.Body.Span)!.AsObject()));
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _connection.CloseAsync();
+    }
+}
+
+public sealed record RawEvent(string? MessageId, string Exchange, string? ContentType, JsonObject Body);
