@@ -12,7 +12,7 @@ internal static class BenchResults
         Console.WriteLine();
         Console.WriteLine($"{benchmark}");
         foreach (var (name, value) in rows) Console.WriteLine($"  {name.PadRight(width)}  {value}");
-        var folder = Path.Combine(FindRepositoryRoot(), "bench", "results");
+        var folder = Path.Combine(RepositoryRoot, "bench", "results");
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"{benchmark}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(figures, new JsonSerializerOptions(PatternJson.Options) { WriteIndented = true }));
@@ -28,10 +28,16 @@ internal static class BenchResults
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
     }
 
-    private static string FindRepositoryRoot()
+    public static string RepositoryRoot
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatternSync.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? Environment.CurrentDirectory;
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatternSync.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? Environment.CurrentDirectory;
+        }
     }
+
+    public static string Table(IReadOnlyList<double> sortedMs) =>
+        $"p50 {Percentile(sortedMs, 0.5):F1} ms, p90 {Percentile(sortedMs, 0.9):F1} ms, p99 {Percentile(sortedMs, 0.99):F1} ms, max {sortedMs[^1]:F1} ms";
 }

@@ -4,6 +4,7 @@ using PatternSync.Bench;
 return args switch
 {
     ["embedder", ..] => await EmbedderBenchmark.RunAsync(args[1..]),
+    ["pipeline-latency", ..] => await PipelineLatencyBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -12,6 +13,9 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: PatternSync.Bench <benchmark> [options]
           embedder [--texts N] [--batch B]   local MiniLM throughput on pattern texts (default 1024 texts, batch 32)
+          pipeline-latency [--rate R] [--seconds S] [--poll-only]
+                                             commit-to-publish and commit-to-index latency at R creates/s
+                                             (API and worker as processes; needs ops/services.sh start and a Release build)
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
