@@ -20,6 +20,8 @@ await app.Services.MigrateIfConfiguredAsync();
 app.UseServiceDefaults();
 app.MapOpenApi();
 app.MapScalarApiReference("/reference");
+app.MapMatchApi();
+app.MapOutcomesApi();
 app.MapPatternsApi();
 app.Run();
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Prometheus;
 using PatternSync.Core.Serialization;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -55,6 +56,7 @@ public static class ServiceDefaults
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapMetrics("/metrics");
         return app;
     }
 }

@@ -37,6 +37,7 @@ public sealed record PointDeletion(Guid PatternId, int Version);
 /// <summary>What the index holds for one pattern.</summary>
 public sealed record IndexedPoint(Guid PatternId, int Version, string? ContentHash);
 
-public sealed record VectorMatch(Guid PatternId, float Score, int Version);
+/// <summary>A search hit, with the version and content hash the index held for it.</summary>
+public sealed record VectorMatch(Guid PatternId, float Score, int Version, string? ContentHash);
 
 public sealed record VectorIndexInfo(string Alias, string Collection, string Status, long PointsCount, long IndexedVectorsCount, int VectorSize);

@@ -16,4 +16,12 @@ public sealed record PatternSearchFilter
     public bool AllTags { get; init; }
     public double? MinQualityScore { get; init; }
     public double? MinSuccessRate { get; init; }
+
+    /// <summary>The same semantics in memory, for checking a hit against the row it stands for.</summary>
+    public bool Matches(PatternPayload pattern) =>
+        (PatternTypes.Count == 0 || PatternTypes.Contains(pattern.PatternType))
+        && (Statuses.Count == 0 || Statuses.Contains(pattern.Status))
+        && (Tags.Count == 0 || (AllTags ? Tags.All(pattern.Tags.Contains) : Tags.Any(pattern.Tags.Contains)))
+        && (MinQualityScore is not { } quality || pattern.QualityScore >= quality)
+        && (MinSuccessRate is not { } success || pattern.SuccessRate >= success);
 }

@@ -54,9 +54,9 @@ public static class PatternsApi
     public static async Task<Results<Ok<PatternResponse>, ProblemHttpResult>> GetPattern(
         string patternId, HttpContext http, [AsParameters] PatternServices services)
     {
-        if (!Guid.TryParse(patternId, out var id)) return BadPatternId();
+        if (!Guid.TryParse(patternId, out var id)) return PatternProblems.BadPatternId();
         var pattern = await services.Db.Patterns.AsNoTracking().FirstOrDefaultAsync(p => p.PatternId == id, http.RequestAborted);
-        if (pattern is null) return NotFound(id);
+        if (pattern is null) return PatternProblems.NotFound(id);
         http.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
         return TypedResults.Ok(PatternResponse.From(pattern));
     }
@@ -74,8 +74,8 @@ public static class PatternsApi
     public static async Task<Results<Ok<PatternResponse>, ValidationProblem, ProblemHttpResult>> UpdatePattern(
         string patternId, HttpRequest request, [AsParameters] PatternServices services, IOptions<ApiOptions> options)
     {
-        if (!Guid.TryParse(patternId, out var id)) return BadPatternId();
-        if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return BadIfMatch();
+        if (!Guid.TryParse(patternId, out var id)) return PatternProblems.BadPatternId();
+        if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return PatternProblems.BadIfMatch();
         var body = await JsonBody.ReadObjectAsync(request, options.Value, MergePatchMediaType, "application/json");
         if (body.Problem is not null) return body.Problem;
 
@@ -83,8 +83,8 @@ public static class PatternsApi
         // newest row in turn; with it, a writer that lost the race sees the new version and gets 412.
         await using var transaction = await services.Db.Database.BeginTransactionAsync(request.HttpContext.RequestAborted);
         var pattern = await LockAsync(services, id, request.HttpContext.RequestAborted);
-        if (pattern is null) return NotFound(id);
-        if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
+        if (pattern is null) return PatternProblems.NotFound(id);
+        if (expectedVersion is { } expected && expected != pattern.Version) return PatternProblems.VersionMismatch(pattern.Version);
 
         var merged = (JsonObject)JsonMergePatch.Apply(PatternDocument.ToJson(pattern), body.Body)!;
         var (document, errors) = PatternValidator.Validate(merged);
@@ -107,13 +107,13 @@ public static class PatternsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeletePattern(
         string patternId, HttpRequest request, [AsParameters] PatternServices services)
     {
-        if (!Guid.TryParse(patternId, out var id)) return BadPatternId();
-        if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return BadIfMatch();
+        if (!Guid.TryParse(patternId, out var id)) return PatternProblems.BadPatternId();
+        if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return PatternProblems.BadIfMatch();
 
         await using var transaction = await services.Db.Database.BeginTransactionAsync(request.HttpContext.RequestAborted);
         var pattern = await LockAsync(services, id, request.HttpContext.RequestAborted);
-        if (pattern is null) return NotFound(id);
-        if (expectedVersion is { } expected && expected != pattern.Version) return VersionMismatch(pattern.Version);
+        if (pattern is null) return PatternProblems.NotFound(id);
+        if (expectedVersion is { } expected && expected != pattern.Version) return PatternProblems.VersionMismatch(pattern.Version);
 
         services.Db.Patterns.Remove(pattern);
         services.Db.OutboxMessages.Add(OutboxMessageFactory.Deleted(pattern, pattern.Version + 1, services.Clock.GetUtcNowForPostgres()));
@@ -123,21 +123,6 @@ public static class PatternsApi
     }
 
     /// <summary>Reads the pattern and locks its row until the transaction ends.</summary>
-    private static Task<SuccessPattern?> LockAsync(PatternServices services, Guid id, CancellationToken cancellationToken) =>
+    public static Task<SuccessPattern?> LockAsync(PatternServices services, Guid id, CancellationToken cancellationToken) =>
         services.Db.Patterns.FromSql($"SELECT * FROM success_patterns WHERE pattern_id = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
-
-    private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pattern not found", detail: $"No pattern has pattern_id {id}.");
-
-    private static ProblemHttpResult BadPatternId() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid pattern_id",
-            detail: "pattern_id must be a UUID such as 550e8400-e29b-41d4-a716-446655440000.");
-
-    private static ProblemHttpResult BadIfMatch() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid If-Match",
-            detail: "If-Match must be the pattern's ETag, e.g. \"3\", or *.");
-
-    private static ProblemHttpResult VersionMismatch(int currentVersion) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern has changed",
-            detail: $"If-Match does not match the current version {currentVersion}; read the pattern again and retry.");
 }

@@ -1,4 +1,7 @@
+using PatternSync.Core.Embeddings;
 using PatternSync.Core.Messaging;
+using PatternSync.Core.VectorIndex.Qdrant;
+using PatternSync.PatternApi.Matching;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
 
@@ -11,6 +14,11 @@ public static class ApplicationExtensions
         builder.AddPatternStore();
         builder.AddPatternBus();
         builder.AddOutboxRelay();
+        builder.AddPatternEmbeddings();
+        builder.AddQdrantPatternIndex();
+        builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<QueryEmbeddingCache>();
+        builder.Services.AddScoped<PatternMatcher>();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi();
         return builder;

@@ -162,9 +162,9 @@ public sealed partial class QdrantPatternIndex(
     {
         await EnsureReadyAsync(cancellationToken);
         var points = await client.QueryAsync(Alias, vector.ToArray(), filter: QdrantFilters.Search(filter), scoreThreshold: scoreThreshold,
-            limit: (ulong)limit, payloadSelector: new WithPayloadSelector { Include = new PayloadIncludeSelector { Fields = { QdrantPayloads.Version } } },
-            vectorsSelector: false, cancellationToken: cancellationToken);
-        return points.Select(p => new VectorMatch(Guid.Parse(p.Id.Uuid), p.Score, QdrantPayloads.ReadVersion(p.Payload) ?? 0)).ToList();
+            limit: (ulong)limit, payloadSelector: StateSelector, vectorsSelector: false, cancellationToken: cancellationToken);
+        return points.Select(p => new VectorMatch(Guid.Parse(p.Id.Uuid), p.Score, QdrantPayloads.ReadVersion(p.Payload) ?? 0,
+            QdrantPayloads.ReadContentHash(p.Payload))).ToList();
     }
 
     public async Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default)

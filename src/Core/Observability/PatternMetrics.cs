@@ -1,0 +1,25 @@
+using Prometheus;
+
+namespace PatternSync.Core.Observability;
+
+/// <summary>The Prometheus metrics of both hosts; the first five carry the seed's names and buckets.</summary>
+public static class PatternMetrics
+{
+    public static readonly Histogram MatchLatency = Metrics.CreateHistogram("pattern_match_latency_seconds",
+        "Pattern matching request latency", new HistogramConfiguration { Buckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0] });
+
+    public static readonly Histogram QdrantSearchDuration = Metrics.CreateHistogram("qdrant_search_duration_seconds",
+        "Qdrant semantic search latency", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
+    public static readonly Histogram PostgresLookupDuration = Metrics.CreateHistogram("postgres_lookup_duration_seconds",
+        "PostgreSQL metadata lookup latency", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
+    public static readonly Counter PatternMatches = Metrics.CreateCounter("pattern_matches_total",
+        "Total pattern matches", new CounterConfiguration { LabelNames = ["pattern_type", "status"] });
+
+    public static readonly Counter QueryEmbeddingCache = Metrics.CreateCounter("pattern_query_embedding_cache_total",
+        "Query embedding cache lookups by result (hit, miss)", new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Counter MatchDrift = Metrics.CreateCounter("pattern_match_drift_total",
+        "Search hits dropped because the index lagged the row (row_gone, stale_text, filtered)", new CounterConfiguration { LabelNames = ["reason"] });
+}

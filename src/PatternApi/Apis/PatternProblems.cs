@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace PatternSync.PatternApi.Apis;
+
+/// <summary>The ProblemDetails the pattern endpoints share.</summary>
+public static class PatternProblems
+{
+    public static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pattern not found", detail: $"No pattern has pattern_id {id}.");
+
+    public static ProblemHttpResult BadPatternId() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid pattern_id",
+            detail: "pattern_id must be a UUID such as 550e8400-e29b-41d4-a716-446655440000.");
+
+    public static ProblemHttpResult BadIfMatch() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid If-Match",
+            detail: "If-Match must be the pattern's ETag, e.g. \"3\", or *.");
+
+    public static ProblemHttpResult VersionMismatch(int currentVersion) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern has changed",
+            detail: $"If-Match does not match the current version {currentVersion}; read the pattern again and retry.");
+}

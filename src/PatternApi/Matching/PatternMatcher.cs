@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using PatternSync.Core.Embeddings;
+using PatternSync.Core.Observability;
+using PatternSync.Core.Persistence;
+using PatternSync.Core.VectorIndex;
+using Prometheus;
+
+namespace PatternSync.PatternApi.Matching;
+
+/// <summary>
+/// Finds the patterns that worked for an intent: embed the request, search the index with the
+/// filters and <c>score_threshold = min_confidence</c>, then read the full rows from PostgreSQL in
+/// one query, keeping the index's order. A hit whose row is gone, whose text changed since it was
+/// indexed, or that no longer passes the filters is dropped and counted as drift.
+/// </summary>
+public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVectorIndex index, PatternDbContext db, EmbeddingModel model)
+{
+    public async Task<MatchResponse> MatchAsync(MatchRequest request, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        using var latency = PatternMetrics.MatchLatency.NewTimer();
+        var vector = await embeddings.EmbedAsync(request.EmbeddingText(), cancellationToken);
+
+        IReadOnlyList<VectorMatch> hits;
+        using (PatternMetrics.QdrantSearchDuration.NewTimer())
+            hits = await index.SearchAsync(vector, request.Filters, request.Limit, request.MinConfidence, cancellationToken);
+
+        var ids = hits.Select(h => h.PatternId).ToList();
+        Dictionary<Guid, Core.Patterns.SuccessPattern> rows;
+        using (PatternMetrics.PostgresLookupDuration.NewTimer())
+            rows = await db.Patterns.AsNoTracking().Where(p => ids.Contains(p.PatternId)).ToDictionaryAsync(p => p.PatternId, cancellationToken);
+
+        var matched = new List<MatchedPattern>(hits.Count);
+        foreach (var hit in hits)
+        {
+            var drift = !rows.TryGetValue(hit.PatternId, out var row) ? "row_gone"
+                : row.ContentHash != hit.ContentHash ? "stale_text"
+                : !request.Filters.Matches(PatternPayload.From(row)) ? "filtered"
+                : null;
+            if (drift is not null)
+            {
+                PatternMetrics.MatchDrift.WithLabels(drift).Inc();
+                continue;
+            }
+            PatternMetrics.PatternMatches.WithLabels(row!.PatternType, row.Status).Inc();
+            matched.Add(new MatchedPattern(row.PatternId, row.PatternType, row.Name, row.Description, Math.Round(hit.Score, 4),
+                new MatchedPatternMetadata(row.Version, System.Text.Json.Nodes.JsonNode.Parse(row.QualityMetrics), row.SuccessRate, row.MatchCount),
+                Recommendations.From(row.ExecutionTrace, row.SuccessCriteria)));
+        }
+        return new MatchResponse(matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name));
+    }
+}
