@@ -45,6 +45,9 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         Worker = new WorkerHost(this, TimeSpan.Zero).Start();
     }
 
+    /// <summary>A line in the test output (xunit diagnostic messages are on for this project).</summary>
+    public void Report(string line) => diagnostics.OnMessage(new DiagnosticMessage(line));
+
     public void ApplySettings(IWebHostBuilder builder) => builder
         .UseSetting("ConnectionStrings:Patterns", Database.ConnectionString)
         .UseSetting("Database:MigrateOnStart", "false")
@@ -111,4 +114,11 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
 {
     public const string Name = "sync pipeline";
+}
+
+/// <summary>A pipeline of its own, holding only the sample patterns, so other tests' patterns never crowd the rankings.</summary>
+[CollectionDefinition(Name)]
+public sealed class MatchQualityCollection : ICollectionFixture<PipelineFixture>
+{
+    public const string Name = "match quality";
 }
