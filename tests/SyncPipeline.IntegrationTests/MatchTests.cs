@@ -106,6 +106,26 @@ public sealed class MatchTests(PipelineFixture pipeline)
         Assert.Equal(hits + 1, PatternMetrics.QueryEmbeddingCache.WithLabels("hit").Value);
     }
 
+    [Fact]
+    public async Task While_the_index_is_unreachable_a_match_gets_503_problem_and_recovers_after()
+    {
+        if (pipeline.Qdrant.StandIn is null) return; // a real Qdrant (QDRANT_URL) is not ours to take down
+        await pipeline.Qdrant.StandIn!.StopAsync();
+        try
+        {
+            var response = await _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        }
+        finally
+        {
+            await pipeline.Qdrant.StandIn.RestartAsync();
+        }
+        await Eventually.UntilAsync(async () => (await _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
+            PipelineFixture.Settle, "matching to answer again");
+    }
+
     [Theory]
     [InlineData("""{"intent": "x", "limit": 0}""", "limit")]
     [InlineData("""{"intent": "x", "limit": 101}""", "limit")]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Grpc.Core;
 using Npgsql;
 using Prometheus;
 using PatternSync.Core.Serialization;
@@ -45,11 +46,12 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A store that does not answer is a 503 the caller may retry, not a 500.
+            // A store or index that does not answer is a 503 the caller may retry, not a 500.
             StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 NpgsqlException { IsTransient: true } or { InnerException: NpgsqlException { IsTransient: true } } => (int)HttpStatusCode.ServiceUnavailable,
+                RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } => (int)HttpStatusCode.ServiceUnavailable,
                 _ => (int)HttpStatusCode.InternalServerError,
             },
         });
