@@ -68,7 +68,9 @@ public sealed class MatchTests(PipelineFixture pipeline)
         var ids = all.Select(m => m["pattern_id"]!.GetValue<Guid>()).ToList();
         var scores = all.Select(m => m["confidence_score"]!.GetValue<double>()).ToList();
         Assert.Equal(scores.OrderByDescending(s => s), scores);
-        Assert.True(ids.IndexOf(retry) < ids.IndexOf(unrelated));
+        // Other tests' patterns share this index, so the unrelated one may fall out of the top 100.
+        Assert.Contains(retry, ids);
+        Assert.True(ids.IndexOf(unrelated) is var u && (u < 0 || ids.IndexOf(retry) < u));
 
         var confident = await MatchAsync("""{"intent": "retry failed HTTP requests with backoff and jitter", "min_confidence": 0.5, "limit": 100}""");
         Assert.All(confident, m => Assert.True(m["confidence_score"]!.GetValue<double>() >= 0.5));
