@@ -54,6 +54,7 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         .UseSetting("RabbitMq:Host", RabbitMq.Host)
         .UseSetting("RabbitMq:Port", RabbitMq.Port.ToString())
         .UseSetting("RabbitMq:EntityPrefix", _prefix)
+        .UseSetting("VectorIndex:Provider", "Qdrant")
         .UseSetting("Qdrant:Url", Qdrant.Url.ToString())
         .UseSetting("Qdrant:Collection", Alias)
         .UseSetting("Embedding:Provider", "MiniLM");

@@ -1,6 +1,6 @@
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.Messaging;
-using PatternSync.Core.VectorIndex.Qdrant;
+using PatternSync.Core.VectorIndex;
 using PatternSync.PatternApi.Matching;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
@@ -15,7 +15,7 @@ public static class ApplicationExtensions
         builder.AddPatternBus();
         builder.AddOutboxRelay();
         builder.AddPatternEmbeddings();
-        builder.AddQdrantPatternIndex();
+        builder.AddPatternVectorIndex();
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.Services.AddScoped<PatternMatcher>();

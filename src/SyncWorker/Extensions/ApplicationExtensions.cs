@@ -4,7 +4,7 @@ using PatternSync.Contracts;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.Messaging;
 using PatternSync.Core.Persistence;
-using PatternSync.Core.VectorIndex.Qdrant;
+using PatternSync.Core.VectorIndex;
 using PatternSync.SyncWorker.Consumers;
 using PatternSync.SyncWorker.Sync;
 
@@ -16,7 +16,7 @@ public static class ApplicationExtensions
     {
         builder.AddPatternStore();
         builder.AddPatternEmbeddings();
-        builder.AddQdrantPatternIndex();
+        builder.AddPatternVectorIndex();
         builder.Services.AddOptions<SyncOptions>().BindConfiguration("Sync").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<PatternSynchronizer>();
         builder.AddPatternBus(
