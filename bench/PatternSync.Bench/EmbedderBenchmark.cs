@@ -41,17 +41,22 @@ internal static class EmbedderBenchmark
     }
 }
 
-/// <summary>The embedding texts of the sample patterns, repeated with a suffix to reach the wanted count.</summary>
+/// <summary>The sample patterns (ops/sample-data), and their embedding texts repeated with a suffix to reach a count.</summary>
 internal static class SampleTexts
 {
+    public sealed record SamplePattern(string PatternType, string Name, string Description, string[] Tags, string ExecutionTrace);
+
+    public static IReadOnlyList<SamplePattern> Patterns() =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sample-data"), "*.json")
+            .SelectMany(file => JsonNode.Parse(File.ReadAllText(file))!.AsArray())
+            .Select(p => new SamplePattern(p!["pattern_type"]!.GetValue<string>(), p["name"]!.GetValue<string>(), p["description"]!.GetValue<string>(),
+                p["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray(), p["execution_trace"]!.ToJsonString()))
+            .ToList();
+
     public static IReadOnlyList<string> Load(int count)
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "sample-data");
-        var texts = Directory.GetFiles(folder, "*.json")
-            .SelectMany(file => JsonNode.Parse(File.ReadAllText(file))!.AsArray())
-            .Select(p => PatternEmbeddingText.Compose(
-                p!["pattern_type"]!.GetValue<string>(), p["name"]!.GetValue<string>(), p["description"]!.GetValue<string>(),
-                p["tags"]!.AsArray().Select(t => t!.GetValue<string>()), ExecutionTrace.Steps(p["execution_trace"])))
+        var texts = Patterns()
+            .Select(p => PatternEmbeddingText.Compose(p.PatternType, p.Name, p.Description, p.Tags, ExecutionTrace.Steps(JsonNode.Parse(p.ExecutionTrace))))
             .ToList();
         return Enumerable.Range(0, count).Select(i => i < texts.Count ? texts[i] : $"{texts[i % texts.Count]} (variant {i / texts.Count})").ToList();
     }

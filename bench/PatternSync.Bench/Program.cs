@@ -5,6 +5,7 @@ return args switch
 {
     ["embedder", ..] => await EmbedderBenchmark.RunAsync(args[1..]),
     ["pipeline-latency", ..] => await PipelineLatencyBenchmark.RunAsync(args[1..]),
+    ["match-latency", ..] => await MatchLatencyBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,6 +17,9 @@ static int Usage()
           pipeline-latency [--rate R] [--seconds S] [--poll-only]
                                              commit-to-publish and commit-to-index latency at R creates/s
                                              (API and worker as processes; needs ops/services.sh start and a Release build)
+          match-latency [--queries N] [--with-100k]
+                                             match p50/p99 at 1k and 10k patterns, query embedding uncached and cached
+                                             (embedded PostgreSQL index, API as a process)
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
