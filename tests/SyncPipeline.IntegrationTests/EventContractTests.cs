@@ -2,8 +2,7 @@ using PatternSync.Testing;
 
 namespace SyncPipeline.IntegrationTests;
 
-[Collection(PipelineCollection.Name)]
-public sealed class EventContractTests(PipelineFixture pipeline)
+public abstract class EventContractTests(PipelineFixture pipeline)
 {
     [Fact]
     public async Task A_plain_RabbitMQ_client_reads_the_events_as_snake_case_JSON()
@@ -38,3 +37,6 @@ public sealed class EventContractTests(PipelineFixture pipeline)
         Assert.Equal("deprecated", mine[2].Body["status"]!.GetValue<string>());
     }
 }
+
+[Collection(QdrantPipeline.Name)]
+public sealed class EventContractTestsOnQdrant(QdrantPipelineFixture pipeline) : EventContractTests(pipeline);

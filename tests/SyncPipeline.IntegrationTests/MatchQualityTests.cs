@@ -5,12 +5,12 @@ using System.Text.Json.Nodes;
 namespace SyncPipeline.IntegrationTests;
 
 /// <summary>
-/// Match quality with the local model on the hand-written sample library: each query of
+/// Match quality with the local model and the embedded index on the hand-written sample library: each query of
 /// ops/sample-data/queries.json names the patterns a person would expect; the test reports
 /// hit@3 and MRR and fails below hit@3 = 0.85. The queries are kept apart from the patterns.
 /// </summary>
 [Collection(MatchQualityCollection.Name)]
-public sealed class MatchQualityTests(PipelineFixture pipeline)
+public sealed class MatchQualityTests(PostgresPipelineFixture pipeline)
 {
     private const double MinimumHitAt3 = 0.85;
 

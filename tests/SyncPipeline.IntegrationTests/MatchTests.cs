@@ -6,8 +6,7 @@ using PatternSync.Testing;
 
 namespace SyncPipeline.IntegrationTests;
 
-[Collection(PipelineCollection.Name)]
-public sealed class MatchTests(PipelineFixture pipeline)
+public abstract class MatchTests(PipelineFixture pipeline)
 {
     private readonly HttpClient _client = pipeline.Api.CreateClient();
 
@@ -111,7 +110,8 @@ public sealed class MatchTests(PipelineFixture pipeline)
     [Fact]
     public async Task While_the_index_is_unreachable_a_match_gets_503_problem_and_recovers_after()
     {
-        if (pipeline.Qdrant.StandIn is null) return; // a real Qdrant (QDRANT_URL) is not ours to take down
+        // The stand-in is the index we can take down; a real Qdrant (QDRANT_URL) or the embedded index is not.
+        if (pipeline.Provider != "Qdrant" || pipeline.Qdrant.StandIn is null) return;
         await pipeline.Qdrant.StandIn!.StopAsync();
         try
         {
@@ -164,3 +164,9 @@ public sealed class MatchTests(PipelineFixture pipeline)
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 }
+
+[Collection(QdrantPipeline.Name)]
+public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTests(pipeline);
+
+[Collection(PostgresPipeline.Name)]
+public sealed class MatchTestsOnEmbeddedIndex(PostgresPipelineFixture pipeline) : MatchTests(pipeline);

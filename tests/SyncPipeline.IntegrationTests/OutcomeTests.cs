@@ -6,8 +6,7 @@ using PatternSync.Contracts;
 
 namespace SyncPipeline.IntegrationTests;
 
-[Collection(PipelineCollection.Name)]
-public sealed class OutcomeTests(PipelineFixture pipeline)
+public abstract class OutcomeTests(PipelineFixture pipeline)
 {
     private readonly HttpClient _client = pipeline.Api.CreateClient();
 
@@ -33,10 +32,10 @@ public sealed class OutcomeTests(PipelineFixture pipeline)
         Assert.NotNull(row.LastMatchedAt);
         Assert.Equal(24, await db.OutboxMessages.CountAsync(m => m.PatternId == id && m.MessageType == nameof(PatternOutcomeRecorded)));
 
-        var point = Assert.Single(await pipeline.Qdrant.Client.RetrieveAsync(pipeline.Alias, id, withPayload: true));
-        Assert.Equal(24, point.Payload["match_count"].IntegerValue);
-        Assert.Equal(0.75, point.Payload["success_rate"].DoubleValue);
-        Assert.Equal(row.LastMatchedAt!.Value.ToUnixTimeSeconds(), point.Payload["last_matched_at"].IntegerValue);
+        var payload = (await pipeline.StoredPointAsync(id))!.Value.Payload;
+        Assert.Equal(24, payload.MatchCount);
+        Assert.Equal(0.75, payload.SuccessRate);
+        Assert.Equal(row.LastMatchedAt!.Value.ToUnixTimeSeconds(), payload.LastMatchedAt);
         Assert.Equal(embedded, CountingEmbeddingGenerator.Texts);
     }
 
@@ -64,3 +63,9 @@ public sealed class OutcomeTests(PipelineFixture pipeline)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+[Collection(QdrantPipeline.Name)]
+public sealed class OutcomeTestsOnQdrant(QdrantPipelineFixture pipeline) : OutcomeTests(pipeline);
+
+[Collection(PostgresPipeline.Name)]
+public sealed class OutcomeTestsOnEmbeddedIndex(PostgresPipelineFixture pipeline) : OutcomeTests(pipeline);

@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.VectorIndex;
-using PatternSync.Core.VectorIndex.Qdrant;
+using PatternSync.Core.VectorIndex.Postgres;
+using Npgsql;
+using Qdrant.Client.Grpc;
 using PatternSync.Testing;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -17,8 +19,11 @@ namespace SyncPipeline.IntegrationTests;
 /// else the services script's broker), the Qdrant stand-in (or QDRANT_URL), the real MiniLM model,
 /// the API host with its relay and a worker host. Names are prefixed per run, so runs never meet.
 /// </summary>
-public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
+public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
+    /// <summary>VectorIndex:Provider of the hosts: "Qdrant" (the stand-in, or QDRANT_URL) or "Postgres" (embedded).</summary>
+    public abstract string Provider { get; }
+
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
     private readonly string _prefix = $"t{Guid.NewGuid():N}"[..12] + "-";
 
@@ -31,15 +36,19 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
     public string SyncQueue => _prefix + "pattern-sync";
     public ApiHost Api { get; private set; } = null!;
     public WorkerHost Worker { get; set; } = null!;
-    public QdrantPatternIndex Index { get; private set; } = null!;
+    /// <summary>The index as the hosts see it, for assertions.</summary>
+    public IPatternVectorIndex Index { get; private set; } = null!;
+    private NpgsqlDataSource _dataSource = null!;
 
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("pipeline");
         Qdrant = await QdrantUnderTest.StartAsync();
         RabbitMq = await RabbitMqUnderTest.StartAsync();
-        diagnostics.OnMessage(new DiagnosticMessage($"Sync pipeline tests use {RabbitMq.Description} and the {Qdrant.Description}."));
-        Index = Qdrant.CreateIndex(Alias, EmbeddingModel.Of(Embedder));
+        _dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
+        Index = Provider == "Qdrant" ? Qdrant.CreateIndex(Alias, EmbeddingModel.Of(Embedder)) : new PostgresPatternIndex(_dataSource, EmbeddingModel.Of(Embedder));
+        diagnostics.OnMessage(new DiagnosticMessage(
+            $"{GetType().Name}: {RabbitMq.Description}; index: {(Provider == "Qdrant" ? Qdrant.Description : "the embedded PostgreSQL index")}."));
         Api = new ApiHost(this);
         _ = Api.Server;
         Worker = new WorkerHost(this, TimeSpan.Zero).Start();
@@ -54,7 +63,7 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         .UseSetting("RabbitMq:Host", RabbitMq.Host)
         .UseSetting("RabbitMq:Port", RabbitMq.Port.ToString())
         .UseSetting("RabbitMq:EntityPrefix", _prefix)
-        .UseSetting("VectorIndex:Provider", "Qdrant")
+        .UseSetting("VectorIndex:Provider", Provider)
         .UseSetting("Qdrant:Url", Qdrant.Url.ToString())
         .UseSetting("Qdrant:Collection", Alias)
         .UseSetting("Embedding:Provider", "MiniLM");
@@ -83,6 +92,33 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>The vector and payload the index stores for a pattern, read behind the interface's back; null when absent.</summary>
+    public async Task<(float[] Vector, PatternPayload Payload)?> StoredPointAsync(Guid id)
+    {
+        if (Provider == "Qdrant")
+        {
+            var points = await Qdrant.Client.RetrieveAsync(Alias, id, withPayload: true, withVectors: true);
+            if (points.Count == 0) return null;
+            var p = points[0].Payload;
+            return (points[0].Vectors.Vector.Dense.Data.ToArray(), new PatternPayload(Guid.Parse(p["pattern_id"].StringValue), p["pattern_type"].StringValue,
+                (int)p["version"].IntegerValue, p["status"].StringValue, p["tags"].ListValue.Values.Select(v => v.StringValue).ToList(),
+                p["quality_score"].DoubleValue, p["success_rate"].KindCase == Value.KindOneofCase.DoubleValue ? p["success_rate"].DoubleValue : null,
+                (int)p["match_count"].IntegerValue, p["created_at"].IntegerValue,
+                p["last_matched_at"].KindCase == Value.KindOneofCase.IntegerValue ? p["last_matched_at"].IntegerValue : null,
+                p["content_hash"].StringValue));
+        }
+        await using var command = _dataSource.CreateCommand("""
+            SELECT embedding, pattern_type, version, status, tags, quality_score, success_rate, match_count, created_at, last_matched_at, content_hash
+            FROM pattern_vectors WHERE pattern_id = @id AND NOT deleted
+            """);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return (reader.GetFieldValue<float[]>(0), new PatternPayload(id, reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
+            reader.GetFieldValue<string[]>(4), reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6), reader.GetInt32(7),
+            reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.GetString(10)));
+    }
+
     /// <summary>Waits until the index holds exactly the current rows of these patterns (and no point for absent ones).</summary>
     public Task ConvergedAsync(IReadOnlyCollection<Guid> ids) => Eventually.UntilAsync(async () =>
     {
@@ -106,20 +142,39 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
             await RabbitMq.DisposeAsync();
         }
         if (Qdrant is not null) await Qdrant.DisposeAsync();
+        if (_dataSource is not null) await _dataSource.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
         Embedder.Dispose();
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
+public sealed class QdrantPipelineFixture(IMessageSink diagnostics) : PipelineFixture(diagnostics)
 {
-    public const string Name = "sync pipeline";
+    public override string Provider => "Qdrant";
+}
+
+public sealed class PostgresPipelineFixture(IMessageSink diagnostics) : PipelineFixture(diagnostics)
+{
+    public override string Provider => "Postgres";
+}
+
+/// <summary>The pipeline with Qdrant as the index (the stand-in, or QDRANT_URL).</summary>
+[CollectionDefinition(Name)]
+public sealed class QdrantPipeline : ICollectionFixture<QdrantPipelineFixture>
+{
+    public const string Name = "sync pipeline on Qdrant";
+}
+
+/// <summary>The pipeline with the embedded PostgreSQL index.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresPipeline : ICollectionFixture<PostgresPipelineFixture>
+{
+    public const string Name = "sync pipeline on the embedded index";
 }
 
 /// <summary>A pipeline of its own, holding only the sample patterns, so other tests' patterns never crowd the rankings.</summary>
 [CollectionDefinition(Name)]
-public sealed class MatchQualityCollection : ICollectionFixture<PipelineFixture>
+public sealed class MatchQualityCollection : ICollectionFixture<PostgresPipelineFixture>
 {
     public const string Name = "match quality";
 }

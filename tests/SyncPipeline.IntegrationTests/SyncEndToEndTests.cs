@@ -7,8 +7,7 @@ using PatternSync.Testing;
 
 namespace SyncPipeline.IntegrationTests;
 
-[Collection(PipelineCollection.Name)]
-public sealed class SyncEndToEndTests(PipelineFixture pipeline)
+public abstract class SyncEndToEndTests(PipelineFixture pipeline)
 {
     private readonly HttpClient _client = pipeline.Api.CreateClient();
 
@@ -19,15 +18,15 @@ public sealed class SyncEndToEndTests(PipelineFixture pipeline)
 
         await pipeline.ConvergedAsync([id]);
 
-        var point = Assert.Single(await pipeline.Qdrant.Client.RetrieveAsync(pipeline.Alias, id, withPayload: true, withVectors: true));
-        Assert.Equal("caching", point.Payload["pattern_type"].StringValue);
-        Assert.Equal(1, point.Payload["version"].IntegerValue);
-        Assert.Equal(["redis", "caching"], point.Payload["tags"].ListValue.Values.Select(v => v.StringValue));
-        Assert.Equal(0.925, point.Payload["quality_score"].DoubleValue, 6);
+        var (vector, payload) = (await pipeline.StoredPointAsync(id))!.Value;
+        Assert.Equal("caching", payload.PatternType);
+        Assert.Equal(1, payload.Version);
+        Assert.Equal(["redis", "caching"], payload.Tags);
+        Assert.Equal(0.925, payload.QualityScore, 6);
         await using var db = pipeline.Database.CreateDbContext();
         var row = await db.Patterns.FindAsync(id);
         var expected = await pipeline.Embedder.GenerateAsync(PatternEmbeddingText.Compose(row!));
-        Assert.Equal(expected.Vector.ToArray(), point.Vectors.Vector.Dense.Data.ToArray(), new ToleranceComparer(1e-5f));
+        Assert.Equal(expected.Vector.ToArray(), vector, new ToleranceComparer(1e-5f));
         Assert.NotNull(row!.IndexedAt);
     }
 
@@ -43,8 +42,7 @@ public sealed class SyncEndToEndTests(PipelineFixture pipeline)
         await pipeline.ConvergedAsync([id]);
         Assert.Equal(embeddedBefore, CountingEmbeddingGenerator.Texts);
         Assert.Equal(before, await VectorOf(id));
-        var point = Assert.Single(await pipeline.Qdrant.Client.RetrieveAsync(pipeline.Alias, id, withPayload: true));
-        Assert.Equal("deprecated", point.Payload["status"].StringValue);
+        Assert.Equal("deprecated", (await pipeline.StoredPointAsync(id))!.Value.Payload.Status);
 
         await PipelineFixture.PatchAsync(_client, id, """{"description": "Collapse concurrent misses for one key into a single backend call (singleflight)."}""");
         await pipeline.ConvergedAsync([id]);
@@ -93,9 +91,7 @@ public sealed class SyncEndToEndTests(PipelineFixture pipeline)
         Assert.Equal(embedded + 1, CountingEmbeddingGenerator.Texts); // the marker only
     }
 
-    private async Task<float[]> VectorOf(Guid id) =>
-        Assert.Single(await pipeline.Qdrant.Client.RetrieveAsync(pipeline.Alias, id, withPayload: false, withVectors: true))
-            .Vectors.Vector.Dense.Data.ToArray();
+    private async Task<float[]> VectorOf(Guid id) => (await pipeline.StoredPointAsync(id))!.Value.Vector;
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
     {
@@ -103,3 +99,9 @@ public sealed class SyncEndToEndTests(PipelineFixture pipeline)
         public int GetHashCode(float obj) => 0;
     }
 }
+
+[Collection(QdrantPipeline.Name)]
+public sealed class SyncEndToEndTestsOnQdrant(QdrantPipelineFixture pipeline) : SyncEndToEndTests(pipeline);
+
+[Collection(PostgresPipeline.Name)]
+public sealed class SyncEndToEndTestsOnEmbeddedIndex(PostgresPipelineFixture pipeline) : SyncEndToEndTests(pipeline);

@@ -4,8 +4,7 @@ using PatternSync.Testing;
 namespace SyncPipeline.IntegrationTests;
 
 /// <summary>Parts fail or double up while changes are written; every change still reaches the index, once in effect.</summary>
-[Collection(PipelineCollection.Name)]
-public sealed class SyncFaultTests(PipelineFixture pipeline)
+public abstract class SyncFaultTests(PipelineFixture pipeline)
 {
     private readonly HttpClient _client = pipeline.Api.CreateClient();
 
@@ -99,3 +98,9 @@ public sealed class SyncFaultTests(PipelineFixture pipeline)
         return await db.Patterns.CountAsync(p => ids.Contains(p.PatternId) && p.IndexedVersion != null);
     }
 }
+
+[Collection(QdrantPipeline.Name)]
+public sealed class SyncFaultTestsOnQdrant(QdrantPipelineFixture pipeline) : SyncFaultTests(pipeline);
+
+[Collection(PostgresPipeline.Name)]
+public sealed class SyncFaultTestsOnEmbeddedIndex(PostgresPipelineFixture pipeline) : SyncFaultTests(pipeline);
