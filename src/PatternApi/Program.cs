@@ -1,4 +1,5 @@
 using PatternSync.Core.Hosting;
+using PatternSync.Core.Observability;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Apis;
 using PatternSync.PatternApi.Extensions;
@@ -18,9 +19,11 @@ if (args is ["migrate", ..])
 await app.Services.MigrateIfConfiguredAsync();
 
 app.UseServiceDefaults();
+SyncMetrics.RegisterScrapeCallback(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
 app.MapOpenApi();
 app.MapScalarApiReference("/reference");
 app.MapMatchApi();
+app.MapSyncApi();
 app.MapOutcomesApi();
 app.MapPatternsApi();
 app.Run();

@@ -66,7 +66,8 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         .UseSetting("VectorIndex:Provider", Provider)
         .UseSetting("Qdrant:Url", Qdrant.Url.ToString())
         .UseSetting("Qdrant:Collection", Alias)
-        .UseSetting("Embedding:Provider", "MiniLM");
+        .UseSetting("Embedding:Provider", "MiniLM")
+        .UseSetting("Reconciliation:InitialDelay", "01:00:00");
 
     public Task<Guid> CreatePatternAsync(HttpClient client, string name) => CreatePatternStaticAsync(client, name);
 

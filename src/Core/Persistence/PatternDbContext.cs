@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PatternSync.Core.Outbox;
 using PatternSync.Core.Patterns;
+using PatternSync.Core.Reconciliation;
 
 namespace PatternSync.Core.Persistence;
 
@@ -8,6 +9,7 @@ public sealed class PatternDbContext(DbContextOptions<PatternDbContext> options)
 {
     public DbSet<SuccessPattern> Patterns => Set<SuccessPattern>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PatternDbContext).Assembly);

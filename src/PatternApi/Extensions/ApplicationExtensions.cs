@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.Hosting;
 using PatternSync.Core.Messaging;
 using PatternSync.Core.VectorIndex;
 using PatternSync.PatternApi.Matching;
@@ -21,6 +23,11 @@ public static class ApplicationExtensions
         builder.Services.AddScoped<PatternMatcher>();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks()
+            .AddCheck<VectorIndexHealthCheck>("vector-index", tags: [ServiceDefaults.ReadyTag])
+            .AddCheck<EmbedderHealthCheck>("embedder", tags: [ServiceDefaults.ReadyTag])
+            .AddCheck<SyncLagHealthCheck>("sync-lag", HealthStatus.Degraded, [ServiceDefaults.ReadyTag]);
+        builder.Services.AddOptions<SyncLagOptions>().BindConfiguration("SyncLag");
         return builder;
     }
 }

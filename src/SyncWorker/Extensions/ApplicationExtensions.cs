@@ -6,6 +6,7 @@ using PatternSync.Core.Messaging;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.VectorIndex;
 using PatternSync.SyncWorker.Consumers;
+using PatternSync.SyncWorker.Reconciliation;
 using PatternSync.SyncWorker.Sync;
 
 namespace PatternSync.SyncWorker.Extensions;
@@ -19,6 +20,7 @@ public static class ApplicationExtensions
         builder.AddPatternVectorIndex();
         builder.Services.AddOptions<SyncOptions>().BindConfiguration("Sync").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<PatternSynchronizer>();
+        builder.AddReconciliation();
         builder.AddPatternBus(
             bus =>
             {
@@ -26,6 +28,7 @@ public static class ApplicationExtensions
                 bus.AddConsumer<PatternEventsConsumer<PatternUpdated>>();
                 bus.AddConsumer<PatternEventsConsumer<PatternDeleted>>();
                 bus.AddConsumer<PatternEventsConsumer<PatternOutcomeRecorded>>();
+                bus.AddConsumer<ReconciliationRequestedConsumer>();
             },
             (context, cfg) =>
             {
@@ -45,6 +48,7 @@ public static class ApplicationExtensions
                     ConfigureBatch<PatternDeleted>(endpoint, context, sync);
                     ConfigureBatch<PatternOutcomeRecorded>(endpoint, context, sync);
                 });
+                cfg.ReceiveEndpoint(rabbit.EntityPrefix + "pattern-reconcile", endpoint => endpoint.ConfigureConsumer<ReconciliationRequestedConsumer>(context));
             });
         return builder;
     }

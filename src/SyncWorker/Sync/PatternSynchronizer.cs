@@ -34,7 +34,8 @@ public sealed partial class PatternSynchronizer(
         foreach (var row in rows)
         {
             held.TryGetValue(row.PatternId, out var point);
-            if (point is not null && point.Version >= row.Version) indexedVersions[row.PatternId] = point.Version;
+            if (point is not null && (point.Version > row.Version || (point.Version == row.Version && point.ContentHash == row.ContentHash)))
+                indexedVersions[row.PatternId] = point.Version;
             else if (point is not null && point.ContentHash == row.ContentHash) payloadOnly.Add(row);
             else toEmbed.Add(row);
         }
@@ -42,8 +43,9 @@ public sealed partial class PatternSynchronizer(
         if (toEmbed.Count > 0)
         {
             var vectors = await embedder.GenerateAsync(toEmbed.Select(PatternEmbeddingText.Compose).ToList(), cancellationToken: cancellationToken);
+            // The same version means the same row, so replacing it is safe; it repairs a point whose payload was damaged.
             await index.UpsertAsync(toEmbed.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList(),
-                cancellationToken: cancellationToken);
+                replaceSameVersion: true, cancellationToken);
         }
         await index.SetPayloadAsync(payloadOnly.Select(PatternPayload.From).ToList(), cancellationToken: cancellationToken);
         await index.DeleteUnconditionallyAsync(gone, cancellationToken);

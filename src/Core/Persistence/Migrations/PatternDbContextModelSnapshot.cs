@@ -245,6 +245,85 @@ namespace PatternSync.Core.Persistence.Migrations
                             t.HasCheckConstraint("ck_success_patterns_version", "version >= 1");
                         });
                 });
+
+            modelBuilder.Entity("PatternSync.Core.Reconciliation.ReconciliationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Missing")
+                        .HasColumnType("integer")
+                        .HasColumnName("missing");
+
+                    b.Property<int>("Orphans")
+                        .HasColumnType("integer")
+                        .HasColumnName("orphans");
+
+                    b.Property<int>("PointsChecked")
+                        .HasColumnType("integer")
+                        .HasColumnName("points_checked");
+
+                    b.Property<int>("Repaired")
+                        .HasColumnType("integer")
+                        .HasColumnName("repaired");
+
+                    b.Property<int>("RowsChecked")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows_checked");
+
+                    b.Property<int>("StalePayload")
+                        .HasColumnType("integer")
+                        .HasColumnName("stale_payload");
+
+                    b.Property<int>("StaleVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("stale_version");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("trigger");
+
+                    b.Property<int>("WrongDimension")
+                        .HasColumnType("integer")
+                        .HasColumnName("wrong_dimension");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reconciliation_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_reconciliation_runs_started_at");
+
+                    b.ToTable("reconciliation_runs", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

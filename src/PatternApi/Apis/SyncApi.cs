@@ -1,0 +1,62 @@
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using PatternSync.Contracts;
+using PatternSync.Core.Embeddings;
+using PatternSync.Core.Observability;
+using PatternSync.Core.Persistence;
+using PatternSync.Core.Reconciliation;
+using PatternSync.Core.VectorIndex;
+
+namespace PatternSync.PatternApi.Apis;
+
+/// <summary><c>/api/v1/sync</c>: what ops and dashboards read (status, reconciliation reports) and the reconcile trigger.</summary>
+public static class SyncApi
+{
+    public static RouteGroupBuilder MapSyncApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/v1/sync").WithTags("Sync");
+        api.MapGet("/status", GetStatus).WithName("GetSyncStatus").WithSummary("Sync lag, outbox backlog and the index's state");
+        api.MapPost("/reconcile", RequestReconciliation).WithName("RequestReconciliation").WithSummary("Run a reconciliation now");
+        api.MapGet("/reconciliations", ListReconciliations).WithName("ListReconciliations").WithSummary("Recent reconciliation reports");
+        return api;
+    }
+
+    public static async Task<Ok<SyncStatusResponse>> GetStatus(
+        NpgsqlDataSource dataSource, IPatternVectorIndex index, EmbeddingModel model, PatternDbContext db, HttpContext http)
+    {
+        var status = await SyncStatus.ReadAsync(dataSource, http.RequestAborted);
+        IndexStatus indexStatus;
+        try
+        {
+            var info = await index.GetInfoAsync(http.RequestAborted);
+            indexStatus = new IndexStatus(info.Alias, info.Collection, info.Status, info.PointsCount, info.IndexedVectorsCount, info.VectorSize, model.Name, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            indexStatus = new IndexStatus(null, null, "unreachable", null, null, null, model.Name, e.Message);
+        }
+        var last = await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(http.RequestAborted);
+        return TypedResults.Ok(new SyncStatusResponse(Math.Round(status.SyncLagSeconds, 3), status.Patterns, status.PatternsNotIndexed,
+            new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3)), indexStatus, last));
+    }
+
+    public static async Task<Accepted> RequestReconciliation(IBus bus, TimeProvider clock, HttpContext http)
+    {
+        await bus.Publish(new ReconciliationRequested { RequestedAt = clock.GetUtcNow() }, http.RequestAborted);
+        return TypedResults.Accepted("/api/v1/sync/reconciliations");
+    }
+
+    public static async Task<Results<Ok<List<ReconciliationRun>>, ValidationProblem>> ListReconciliations(PatternDbContext db, HttpContext http, int? limit)
+    {
+        if (limit is < 1 or > 100) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be from 1 to 100."] });
+        return TypedResults.Ok(await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(limit ?? 20).ToListAsync(http.RequestAborted));
+    }
+
+    public sealed record SyncStatusResponse(double SyncLagSeconds, long Patterns, long PatternsNotIndexed, OutboxStatus Outbox, IndexStatus Index, ReconciliationRun? LastReconciliation);
+
+    public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds);
+
+    public sealed record IndexStatus(string? Alias, string? Collection, string Status, long? PointsCount, long? IndexedVectorsCount, int? VectorSize, string EmbeddingModel, string? Error);
+}

@@ -1,0 +1,17 @@
+using Quartz;
+
+namespace PatternSync.SyncWorker.Reconciliation;
+
+/// <summary>The scheduled reconciliation. The clustered job store and this attribute make it run once at a time across all workers.</summary>
+[DisallowConcurrentExecution]
+public sealed class ReconciliationJob(Reconciler reconciler) : IJob
+{
+    public static readonly JobKey Key = new("reconciliation", "patternsync");
+    public const string TriggerKey = "trigger";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var trigger = context.MergedJobDataMap.TryGetString(TriggerKey, out var value) && value is not null ? value : "schedule";
+        await reconciler.RunAsync(trigger, cancellationToken);
+    }
+}

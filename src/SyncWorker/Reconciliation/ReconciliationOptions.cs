@@ -1,0 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PatternSync.SyncWorker.Reconciliation;
+
+/// <summary>Section "Reconciliation".</summary>
+public sealed class ReconciliationOptions
+{
+    /// <summary>How often a reconciliation runs (once across all workers: the job store is clustered).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>Delay of the first scheduled run after a worker starts.</summary>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Rows and points read per page; also the repair batch size.</summary>
+    [Range(10, 10_000)]
+    public int PageSize { get; set; } = 1000;
+}
