@@ -21,6 +21,8 @@ await app.Services.MigrateIfConfiguredAsync();
 app.UseServiceDefaults();
 SyncMetrics.RegisterScrapeCallback(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
 app.MapOpenApi();
+app.UseStaticFiles();
+app.MapGet("/ops", () => Results.Redirect("/ops/index.html")).ExcludeFromDescription();
 app.MapScalarApiReference("/reference");
 app.MapMatchApi();
 app.MapSyncApi();

@@ -3,7 +3,8 @@ using Npgsql;
 namespace PatternSync.Core.Observability;
 
 /// <summary>How far the index is behind PostgreSQL, read in one query.</summary>
-public sealed record SyncStatus(long Patterns, long PatternsNotIndexed, long OutboxBacklog, double OutboxOldestUnsentAgeSeconds, double SyncLagSeconds)
+public sealed record SyncStatus(long Patterns, long PatternsNotIndexed, long OutboxBacklog, double OutboxOldestUnsentAgeSeconds, double SyncLagSeconds,
+    long PublishedLastMinute)
 {
     /// <summary>
     /// Sync lag = the age of the oldest change the index does not hold yet: a row whose indexed_version
@@ -17,11 +18,13 @@ public sealed record SyncStatus(long Patterns, long PatternsNotIndexed, long Out
                    (SELECT count(*) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version),
                    (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL),
                    COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(created_at) FROM outbox_messages WHERE sent_at IS NULL)), 0)::float8,
-                   COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(updated_at) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version)), 0)::float8
+                   COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(updated_at) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version)), 0)::float8,
+                   (SELECT count(*) FROM outbox_messages WHERE sent_at > now() - interval '1 minute')
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var unsentAge = Math.Max(0, reader.GetDouble(3));
-        return new SyncStatus(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), unsentAge, Math.Max(unsentAge, Math.Max(0, reader.GetDouble(4))));
+        return new SyncStatus(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), unsentAge, Math.Max(unsentAge, Math.Max(0, reader.GetDouble(4))),
+            reader.GetInt64(5));
     }
 }

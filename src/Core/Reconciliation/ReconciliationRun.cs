@@ -22,6 +22,8 @@ public sealed class ReconciliationRun
     public int Orphans { get; set; }
     /// <summary>1 when the index holds vectors of another size or model than the embedder makes (repaired only by a reindex).</summary>
     public int WrongDimension { get; set; }
+    /// <summary>Rows changed within the grace period and not indexed yet: in flight through the pipeline, not drift.</summary>
+    public int InFlight { get; set; }
     public int Repaired { get; set; }
     public int Failed { get; set; }
     public string? Error { get; set; }

@@ -8,6 +8,7 @@ using PatternSync.Core.Observability;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.Reconciliation;
 using PatternSync.Core.VectorIndex;
+using PatternSync.PatternApi.Operations;
 
 namespace PatternSync.PatternApi.Apis;
 
@@ -20,6 +21,8 @@ public static class SyncApi
         api.MapGet("/status", GetStatus).WithName("GetSyncStatus").WithSummary("Sync lag, outbox backlog and the index's state");
         api.MapPost("/reconcile", RequestReconciliation).WithName("RequestReconciliation").WithSummary("Run a reconciliation now");
         api.MapGet("/reconciliations", ListReconciliations).WithName("ListReconciliations").WithSummary("Recent reconciliation reports");
+        api.MapGet("/history", (SyncHistory history) => TypedResults.Ok(history.Samples)).WithName("GetSyncHistory")
+            .WithSummary("The last hour of sync figures, sampled every 5 seconds (for the status page)");
         return api;
     }
 

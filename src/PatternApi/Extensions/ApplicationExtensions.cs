@@ -4,6 +4,7 @@ using PatternSync.Core.Hosting;
 using PatternSync.Core.Messaging;
 using PatternSync.Core.VectorIndex;
 using PatternSync.PatternApi.Matching;
+using PatternSync.PatternApi.Operations;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
 
@@ -28,6 +29,8 @@ public static class ApplicationExtensions
             .AddCheck<EmbedderHealthCheck>("embedder", tags: [ServiceDefaults.ReadyTag])
             .AddCheck<SyncLagHealthCheck>("sync-lag", HealthStatus.Degraded, [ServiceDefaults.ReadyTag]);
         builder.Services.AddOptions<SyncLagOptions>().BindConfiguration("SyncLag");
+        builder.Services.AddSingleton<SyncHistory>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SyncHistory>());
         return builder;
     }
 }

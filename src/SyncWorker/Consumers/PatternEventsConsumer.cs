@@ -8,7 +8,8 @@ namespace PatternSync.SyncWorker.Consumers;
 /// Consumes a batch of pattern events of one kind and brings the index up to date for the patterns
 /// they name. Redelivered or duplicate events cost a comparison, never a wrong write.
 /// </summary>
-public sealed class PatternEventsConsumer<TEvent>(PatternSynchronizer synchronizer) : IConsumer<Batch<TEvent>>
+public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer synchronizer, ILogger<PatternEventsConsumer<TEvent>> logger)
+    : IConsumer<Batch<TEvent>>
     where TEvent : PatternEvent
 {
     public async Task Consume(ConsumeContext<Batch<TEvent>> context)
@@ -23,7 +24,12 @@ public sealed class PatternEventsConsumer<TEvent>(PatternSynchronizer synchroniz
         // A batch that started runs to its end: cancelled half-way on shutdown, MassTransit would
         // count it as a fault and move its events to the error queue instead of redelivering them.
         await synchronizer.SyncAsync(ids, CancellationToken.None);
+        foreach (var message in context.Message)
+            LogSynced(typeof(TEvent).Name, message.Message.PatternId, message.Message.Version, message.MessageId);
     }
+
+    [LoggerMessage(LogLevel.Debug, "{EventType} for pattern {PatternId} version {Version} synced (message {MessageId})")]
+    private partial void LogSynced(string eventType, Guid patternId, int version, Guid? messageId);
 }
 
 /// <summary>An event of a schema this worker does not know; retrying cannot help, so it goes to the error queue.</summary>

@@ -13,7 +13,8 @@ namespace PatternSync.SyncWorker.Reconciliation;
 /// Compares PostgreSQL with the index and repairs the drift: rows without a point (missing), points
 /// behind their row (stale version), points at the row's version with another content hash or ahead
 /// of the row (stale payload), points without a row (orphans), and an index of another vector size or
-/// model (wrong dimension: reported, repaired only by a reindex). Reads both sides page by page (the
+/// model (wrong dimension: reported, repaired only by a reindex). A change younger than the grace period
+/// that the index does not hold yet is in flight, not drift, and is left to the pipeline. Reads both sides page by page (the
 /// index without vectors), repairs through the same synchronizer as the events, and records a report.
 /// Idempotent: a second run over a repaired index finds nothing.
 /// </summary>
@@ -38,10 +39,11 @@ public sealed partial class Reconciler(
 
             var toSync = new List<Guid>();
             var ahead = new List<Guid>();
-            await foreach (var (id, version, contentHash) in RowsAsync(pageSize, cancellationToken))
+            await foreach (var (id, version, contentHash, inFlight) in RowsAsync(pageSize, cancellationToken))
             {
                 run.RowsChecked++;
-                if (!points.Remove(id, out var point)) { run.Missing++; toSync.Add(id); }
+                if (inFlight) { run.InFlight++; points.Remove(id); }
+                else if (!points.Remove(id, out var point)) { run.Missing++; toSync.Add(id); }
                 else if (point.Version < version) { run.StaleVersion++; toSync.Add(id); }
                 else if (point.Version > version || point.ContentHash != contentHash) { run.StalePayload++; toSync.Add(id); if (point.Version > version) ahead.Add(id); }
             }
@@ -84,20 +86,23 @@ public sealed partial class Reconciler(
         return run;
     }
 
-    private async IAsyncEnumerable<(Guid Id, int Version, string ContentHash)> RowsAsync(int pageSize,
+    private async IAsyncEnumerable<(Guid Id, int Version, string ContentHash, bool InFlight)> RowsAsync(int pageSize,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = Guid.Empty;
         while (true)
         {
-            var page = new List<(Guid, int, string)>(pageSize);
-            await using (var command = dataSource.CreateCommand(
-                "SELECT pattern_id, version, content_hash FROM success_patterns WHERE pattern_id > @after ORDER BY pattern_id LIMIT @limit"))
+            var page = new List<(Guid, int, string, bool)>(pageSize);
+            await using (var command = dataSource.CreateCommand("""
+                SELECT pattern_id, version, content_hash, indexed_version IS DISTINCT FROM version AND updated_at > now() - @grace
+                FROM success_patterns WHERE pattern_id > @after ORDER BY pattern_id LIMIT @limit
+                """))
             {
                 command.Parameters.AddWithValue("after", after);
                 command.Parameters.AddWithValue("limit", pageSize);
+                command.Parameters.AddWithValue("grace", options.Value.GracePeriod);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken)) page.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2)));
+                while (await reader.ReadAsync(cancellationToken)) page.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetBoolean(3)));
             }
             foreach (var row in page) yield return row;
             if (page.Count < pageSize) yield break;

@@ -9,6 +9,8 @@ public sealed class ReconciliationOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>Delay of the first scheduled run after a worker starts.</summary>
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>A change younger than this that the index does not hold yet is in flight, not drift: the pipeline will deliver it.</summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Rows and points read per page; also the repair batch size.</summary>
     [Range(10, 10_000)]
     public int PageSize { get; set; } = 1000;

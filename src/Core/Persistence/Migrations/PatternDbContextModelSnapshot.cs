@@ -268,6 +268,10 @@ namespace PatternSync.Core.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<int>("InFlight")
+                        .HasColumnType("integer")
+                        .HasColumnName("in_flight");
+
                     b.Property<int>("Missing")
                         .HasColumnType("integer")
                         .HasColumnName("missing");
