@@ -20,6 +20,8 @@ public static class SyncApi
         var api = app.MapGroup("api/v1/sync").WithTags("Sync");
         api.MapGet("/status", GetStatus).WithName("GetSyncStatus").WithSummary("Sync lag, outbox backlog and the index's state");
         api.MapPost("/reconcile", RequestReconciliation).WithName("RequestReconciliation").WithSummary("Run a reconciliation now");
+        api.MapPost("/reindex", RequestReindex).WithName("RequestReindex")
+            .WithSummary("Rebuild the index from PostgreSQL (new collection, alias switch at the end; matching keeps answering)");
         api.MapGet("/reconciliations", ListReconciliations).WithName("ListReconciliations").WithSummary("Recent reconciliation reports");
         api.MapGet("/history", (SyncHistory history) => TypedResults.Ok(history.Samples)).WithName("GetSyncHistory")
             .WithSummary("The last hour of sync figures, sampled every 5 seconds (for the status page)");
@@ -49,6 +51,12 @@ public static class SyncApi
     {
         await bus.Publish(new ReconciliationRequested { RequestedAt = clock.GetUtcNow() }, http.RequestAborted);
         return TypedResults.Accepted("/api/v1/sync/reconciliations");
+    }
+
+    public static async Task<Accepted> RequestReindex(IBus bus, TimeProvider clock, HttpContext http)
+    {
+        await bus.Publish(new ReindexRequested { RequestedAt = clock.GetUtcNow() }, http.RequestAborted);
+        return TypedResults.Accepted("/api/v1/sync/status");
     }
 
     public static async Task<Results<Ok<List<ReconciliationRun>>, ValidationProblem>> ListReconciliations(PatternDbContext db, HttpContext http, int? limit)

@@ -6,6 +6,7 @@ using PatternSync.Core.Messaging;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.VectorIndex;
 using PatternSync.SyncWorker.Consumers;
+using PatternSync.SyncWorker.Rebuild;
 using PatternSync.SyncWorker.Reconciliation;
 using PatternSync.SyncWorker.Sync;
 
@@ -21,6 +22,7 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<SyncOptions>().BindConfiguration("Sync").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<PatternSynchronizer>();
         builder.AddReconciliation();
+        builder.Services.AddScoped<IndexRebuilder>();
         builder.AddPatternBus(
             bus =>
             {
@@ -29,6 +31,7 @@ public static class ApplicationExtensions
                 bus.AddConsumer<PatternEventsConsumer<PatternDeleted>>();
                 bus.AddConsumer<PatternEventsConsumer<PatternOutcomeRecorded>>();
                 bus.AddConsumer<ReconciliationRequestedConsumer>();
+                bus.AddConsumer<ReindexRequestedConsumer>();
             },
             (context, cfg) =>
             {
@@ -48,7 +51,11 @@ public static class ApplicationExtensions
                     ConfigureBatch<PatternDeleted>(endpoint, context, sync);
                     ConfigureBatch<PatternOutcomeRecorded>(endpoint, context, sync);
                 });
-                cfg.ReceiveEndpoint(rabbit.EntityPrefix + "pattern-reconcile", endpoint => endpoint.ConfigureConsumer<ReconciliationRequestedConsumer>(context));
+                cfg.ReceiveEndpoint(rabbit.EntityPrefix + "pattern-maintenance", endpoint =>
+                {
+                    endpoint.ConfigureConsumer<ReconciliationRequestedConsumer>(context);
+                    endpoint.ConfigureConsumer<ReindexRequestedConsumer>(context);
+                });
             });
         return builder;
     }

@@ -18,11 +18,18 @@ public sealed partial class QdrantPatternIndex(
     : IPatternVectorIndex
 {
     private const int ConcurrentPayloadUpdates = 8;
+    /// <summary>How long a writer may go on writing only to the live collection after a rebuild began.</summary>
+    public static readonly TimeSpan WriteTargetRefresh = TimeSpan.FromSeconds(2);
     private readonly QdrantOptions _options = options.Value;
     private readonly SemaphoreSlim _ensureLock = new(1, 1);
     private volatile bool _ready;
+    private IReadOnlyList<string> _writeTargets = [];
+    private DateTime _writeTargetsCheckedAt = DateTime.MinValue;
 
     private string Alias => _options.Collection;
+
+    /// <summary>While a rebuild runs, this alias names the collection being built; writers write to it too.</summary>
+    public string BuildingAlias => Alias + "-building";
 
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
     {
@@ -85,30 +92,73 @@ public sealed partial class QdrantPatternIndex(
         return name;
     }
 
-    /// <summary>Points the alias at <paramref name="collection"/> in one atomic operation; readers never see it missing.</summary>
-    public async Task SwitchAliasAsync(string collection, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a rebuild: a new, empty collection for the current model, named by <see cref="BuildingAlias"/>
+    /// so that every writer (within <see cref="WriteTargetRefresh"/>) writes each change to it as well.
+    /// </summary>
+    public async Task<string> BeginRebuildAsync(CancellationToken cancellationToken = default)
     {
-        var previous = await ResolveAliasAsync(cancellationToken);
+        await EnsureReadyAsync(cancellationToken);
+        var aliases = await client.ListAliasesAsync(cancellationToken);
+        if (aliases.FirstOrDefault(a => a.AliasName == BuildingAlias) is { } running)
+            throw new InvalidOperationException(
+                $"A rebuild is already building '{running.CollectionName}' (alias '{BuildingAlias}'). If it crashed, delete that alias and collection.");
+        var collection = await CreateCollectionAsync(cancellationToken);
+        await client.CreateAliasAsync(BuildingAlias, collection, cancellationToken: cancellationToken);
+        return collection;
+    }
+
+    /// <summary>Writes points into one collection (a rebuild's backfill), version-guarded like every write.</summary>
+    public async Task UpsertIntoAsync(string collection, IReadOnlyCollection<PatternPoint> points, CancellationToken cancellationToken = default)
+    {
+        if (points.Count == 0) return;
+        var structs = points.Select(ToPointStruct).ToList();
+        await client.UpsertAsync(collection, structs, QdrantFilters.NewerThanIndexed(points.Select(p => (p.Id, p.Payload.Version)), false),
+            wait: true, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends a rebuild: in one atomic alias operation, the live alias moves to the new collection and the
+    /// building alias goes (readers never see the alias missing); then the old collection is dropped.
+    /// </summary>
+    public async Task CompleteRebuildAsync(string collection, CancellationToken cancellationToken = default) =>
+        await SwitchAliasAsync(collection, dropPrevious: true, cancellationToken);
+
+    /// <summary>Points the alias at <paramref name="collection"/> in one atomic operation (dropping the building alias too).</summary>
+    public async Task SwitchAliasAsync(string collection, bool dropPrevious = false, CancellationToken cancellationToken = default)
+    {
+        var aliases = await client.ListAliasesAsync(cancellationToken);
+        var previous = aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName;
         var operations = new List<AliasOperations>();
         if (previous is not null) operations.Add(new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = Alias } });
         operations.Add(new AliasOperations { CreateAlias = new CreateAlias { AliasName = Alias, CollectionName = collection } });
+        if (aliases.Any(a => a.AliasName == BuildingAlias))
+            operations.Add(new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = BuildingAlias } });
         await client.UpdateAliasesAsync(operations, cancellationToken: cancellationToken);
         _ready = false;
+        _writeTargetsCheckedAt = DateTime.MinValue;
         LogSwitched(Alias, previous, collection);
+        if (dropPrevious && previous is not null && previous != collection) await client.DeleteCollectionAsync(previous, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The live alias, and the building alias while a rebuild runs (checked every <see cref="WriteTargetRefresh"/>).</summary>
+    private async Task<IReadOnlyList<string>> WriteTargetsAsync(CancellationToken cancellationToken)
+    {
+        if (DateTime.UtcNow - _writeTargetsCheckedAt < WriteTargetRefresh) return _writeTargets;
+        var aliases = await client.ListAliasesAsync(cancellationToken);
+        _writeTargets = aliases.Any(a => a.AliasName == BuildingAlias) ? [Alias, BuildingAlias] : [Alias];
+        _writeTargetsCheckedAt = DateTime.UtcNow;
+        return _writeTargets;
     }
 
     public async Task UpsertAsync(IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
     {
         if (points.Count == 0) return;
         await EnsureReadyAsync(cancellationToken);
-        var structs = points.Select(point => new PointStruct
-        {
-            Id = point.Id,
-            Vectors = point.Vector.ToArray(),
-            Payload = { QdrantPayloads.ToValues(point.Payload) },
-        }).ToList();
+        var structs = points.Select(ToPointStruct).ToList();
         var guard = QdrantFilters.NewerThanIndexed(points.Select(p => (p.Id, p.Payload.Version)), replaceSameVersion);
-        await client.UpsertAsync(Alias, structs, guard, wait: true, cancellationToken: cancellationToken);
+        foreach (var target in await WriteTargetsAsync(cancellationToken))
+            await client.UpsertAsync(target, structs, guard, wait: true, cancellationToken: cancellationToken);
     }
 
     public async Task SetPayloadAsync(IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
@@ -116,25 +166,28 @@ public sealed partial class QdrantPatternIndex(
         if (payloads.Count == 0) return;
         await EnsureReadyAsync(cancellationToken);
         // One payload per request in Qdrant's API; the guard filter keeps each one atomic.
-        await Parallel.ForEachAsync(payloads,
+        var targets = await WriteTargetsAsync(cancellationToken);
+        await Parallel.ForEachAsync(payloads.SelectMany(payload => targets.Select(target => (target, payload))),
             new ParallelOptions { MaxDegreeOfParallelism = ConcurrentPayloadUpdates, CancellationToken = cancellationToken },
-            async (payload, ct) => await client.SetPayloadAsync(Alias, QdrantPayloads.ToValues(payload),
-                QdrantFilters.NewerThanIndexed([(payload.PatternId, payload.Version)], replaceSameVersion), wait: true, cancellationToken: ct));
+            async (write, ct) => await client.SetPayloadAsync(write.target, QdrantPayloads.ToValues(write.payload),
+                QdrantFilters.NewerThanIndexed([(write.payload.PatternId, write.payload.Version)], replaceSameVersion), wait: true, cancellationToken: ct));
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<PointDeletion> deletions, CancellationToken cancellationToken = default)
     {
         if (deletions.Count == 0) return;
         await EnsureReadyAsync(cancellationToken);
-        await client.DeleteAsync(Alias, QdrantFilters.NewerThanIndexed(deletions.Select(d => (d.PatternId, d.Version)), includeSameVersion: false),
-            wait: true, cancellationToken: cancellationToken);
+        var guard = QdrantFilters.NewerThanIndexed(deletions.Select(d => (d.PatternId, d.Version)), includeSameVersion: false);
+        foreach (var target in await WriteTargetsAsync(cancellationToken))
+            await client.DeleteAsync(target, guard, wait: true, cancellationToken: cancellationToken);
     }
 
     public async Task DeleteUnconditionallyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         if (ids.Count == 0) return;
         await EnsureReadyAsync(cancellationToken);
-        await client.DeleteAsync(Alias, ids.ToList(), wait: true, cancellationToken: cancellationToken);
+        foreach (var target in await WriteTargetsAsync(cancellationToken))
+            await client.DeleteAsync(target, ids.ToList(), wait: true, cancellationToken: cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
@@ -202,6 +255,13 @@ public sealed partial class QdrantPatternIndex(
     private static readonly WithPayloadSelector StateSelector = new()
     {
         Include = new PayloadIncludeSelector { Fields = { QdrantPayloads.Version, QdrantPayloads.ContentHash } },
+    };
+
+    private static PointStruct ToPointStruct(PatternPoint point) => new()
+    {
+        Id = point.Id,
+        Vectors = point.Vector.ToArray(),
+        Payload = { QdrantPayloads.ToValues(point.Payload) },
     };
 
     private static IndexedPoint ToIndexedPoint(RetrievedPoint point) =>

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using PatternSync.Core.VectorIndex.Qdrant;
+using PatternSync.Testing;
+
+namespace SyncPipeline.IntegrationTests;
+
+/// <summary>A rebuild into a new Qdrant collection while writes and matches go on.</summary>
+[Collection(QdrantPipeline.Name)]
+public sealed class ReindexTests(QdrantPipelineFixture pipeline)
+{
+    private readonly HttpClient _client = pipeline.Api.CreateClient();
+
+    [Fact]
+    public async Task A_rebuild_switches_to_a_new_collection_without_a_failed_match_or_a_lost_change()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 12; i++) ids.Add(await pipeline.CreatePatternAsync(_client, $"Reindex: pattern {i}"));
+        await pipeline.ConvergedAsync(ids);
+        var index = (QdrantPatternIndex)pipeline.Index;
+        var before = (await index.GetInfoAsync()).Collection;
+
+        using var stop = new CancellationTokenSource();
+        var failedMatches = 0;
+        var matches = 0;
+        var matching = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var response = await _client.PostAsJsonAsync("/api/v1/patterns/match", new { intent = "reindex pattern", min_confidence = 0.0 });
+                if (response.StatusCode != HttpStatusCode.OK) failedMatches++;
+                matches++;
+            }
+        });
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reindex", null)).StatusCode);
+        await Eventually.UntilAsync(async () => (await pipeline.Qdrant.Client.ListAliasesAsync()).Any(a => a.AliasName == index.BuildingAlias),
+            PipelineFixture.Settle, "the rebuild to start");
+        // Changes during the rebuild must reach the new collection too.
+        ids.Add(await pipeline.CreatePatternAsync(_client, "Reindex: created during the rebuild"));
+        await PipelineFixture.PatchAsync(_client, ids[0], """{"description": "Changed during the rebuild."}""");
+        await Eventually.UntilAsync(async () => (await index.GetInfoAsync()).Collection != before, PipelineFixture.Settle, "the alias switch");
+        await stop.CancelAsync();
+        await matching;
+
+        Assert.Equal(0, failedMatches);
+        Assert.True(matches > 0);
+        Assert.False(await pipeline.Qdrant.Client.CollectionExistsAsync(before));
+        Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == index.BuildingAlias);
+        await pipeline.ConvergedAsync(ids);
+    }
+}
