@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using PatternSync.Core.Embeddings;
 
 namespace SyncPipeline.IntegrationTests;
 
@@ -29,7 +30,7 @@ public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay) : 
         pipeline.ApplySettings(builder);
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
         builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-            new CountingEmbeddingGenerator(pipeline.Embedder, embedDelay)));
+            new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(pipeline.Embedder, 64), embedDelay)));
     }
 
     public WorkerHost Start()

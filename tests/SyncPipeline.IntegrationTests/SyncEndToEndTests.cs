@@ -28,6 +28,11 @@ public abstract class SyncEndToEndTests(PipelineFixture pipeline)
         var expected = await pipeline.Embedder.GenerateAsync(PatternEmbeddingText.Compose(row!));
         Assert.Equal(expected.Vector.ToArray(), vector, new ToleranceComparer(1e-5f));
         Assert.NotNull(row!.IndexedAt);
+
+        var metrics = await pipeline.Worker.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains("pattern_sync_events_total{event=\"PatternCreated\",result=\"success\"}", metrics);
+        Assert.Contains("pattern_embedding_batch_size_count", metrics);
+        Assert.Contains("pattern_embedding_duration_seconds_bucket", metrics);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using MassTransit;
 using PatternSync.Contracts;
+using PatternSync.Core.Observability;
 using PatternSync.SyncWorker.Sync;
 
 namespace PatternSync.SyncWorker.Consumers;
@@ -21,9 +22,20 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
                 throw new UnsupportedSchemaVersionException(typeof(TEvent).Name, message.Message.SchemaVersion);
             ids.Add(message.Message.PatternId);
         }
-        // A batch that started runs to its end: cancelled half-way on shutdown, MassTransit would
-        // count it as a fault and move its events to the error queue instead of redelivering them.
-        await synchronizer.SyncAsync(ids, CancellationToken.None);
+        var eventName = typeof(TEvent).Name;
+        if (context.GetRetryAttempt() > 0) SyncWorkerMetrics.Retries.WithLabels(eventName).Inc();
+        try
+        {
+            // A batch that started runs to its end: cancelled half-way on shutdown, MassTransit would
+            // count it as a fault and move its events to the error queue instead of redelivering them.
+            await synchronizer.SyncAsync(ids, CancellationToken.None);
+        }
+        catch
+        {
+            SyncWorkerMetrics.Events.WithLabels(eventName, "failure").Inc(ids.Count);
+            throw;
+        }
+        SyncWorkerMetrics.Events.WithLabels(eventName, "success").Inc(ids.Count);
         foreach (var message in context.Message)
             LogSynced(typeof(TEvent).Name, message.Message.PatternId, message.Message.Version, message.MessageId);
     }
