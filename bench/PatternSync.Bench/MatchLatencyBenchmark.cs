@@ -42,7 +42,7 @@ internal static class MatchLatencyBenchmark
         foreach (var size in sizes)
         {
             Console.Error.Write($"loading {size} patterns...");
-            await LoadAsync(dataSource, loaded, size);
+            await BenchData.LoadIndexedAsync(dataSource, loaded, size);
             loaded = size;
             Console.Error.WriteLine(" done");
             await MatchAsync(http, "warm-up so the API has read every vector");
@@ -85,60 +85,6 @@ internal static class MatchLatencyBenchmark
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         if (body!["total_matches"]!.GetValue<int>() == 0) throw new InvalidOperationException("a benchmark match found nothing");
-    }
-
-    /// <summary>Rows from loaded to size: sample patterns cloned with a variant suffix, with random unit vectors.</summary>
-    private static async Task LoadAsync(NpgsqlDataSource dataSource, int from, int to)
-    {
-        var samples = SampleTexts.Patterns();
-        var random = new Random(from + 1);
-        var modelKey = $"{MiniLmEmbeddingGenerator.ModelId}/{MiniLmEmbeddingGenerator.Dimensions}";
-        for (var start = from; start < to; start += 1000)
-        {
-            await using var batch = dataSource.CreateBatch();
-            for (var i = start; i < Math.Min(to, start + 1000); i++)
-            {
-                var sample = samples[i % samples.Count];
-                var id = Guid.CreateVersion7();
-                var name = $"{sample.Name} #{i}";
-                var hash = PatternEmbeddingText.Hash(name);
-                var row = new NpgsqlBatchCommand("""
-                    INSERT INTO success_patterns (pattern_id, pattern_type, name, description, context_hash, execution_trace, success_criteria,
-                        quality_metrics, performance_data, tags, status, version, quality_score, match_count, success_count, failure_count,
-                        content_hash, created_at, updated_at)
-                    VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb, '{}', '{}', '{}', @tags, 'active', 1, 0.9, 0, 0, 0, @hash, now(), now())
-                    """);
-                row.Parameters.AddWithValue("id", id);
-                row.Parameters.AddWithValue("type", sample.PatternType);
-                row.Parameters.AddWithValue("name", name);
-                row.Parameters.AddWithValue("description", sample.Description);
-                row.Parameters.AddWithValue("trace", sample.ExecutionTrace);
-                row.Parameters.AddWithValue("tags", sample.Tags);
-                row.Parameters.AddWithValue("hash", hash);
-                batch.BatchCommands.Add(row);
-                var vector = new NpgsqlBatchCommand("""
-                    INSERT INTO pattern_vectors (pattern_id, version, model, embedding, content_hash, pattern_type, status, tags, quality_score, match_count, created_at)
-                    VALUES (@id, 1, @model, @embedding, @hash, @type, 'active', @tags, 0.9, 0, 0)
-                    """);
-                vector.Parameters.AddWithValue("id", id);
-                vector.Parameters.AddWithValue("model", modelKey);
-                vector.Parameters.AddWithValue("embedding", RandomUnitVector(random, MiniLmEmbeddingGenerator.Dimensions));
-                vector.Parameters.AddWithValue("hash", hash);
-                vector.Parameters.AddWithValue("type", sample.PatternType);
-                vector.Parameters.AddWithValue("tags", sample.Tags);
-                batch.BatchCommands.Add(vector);
-            }
-            await batch.ExecuteNonQueryAsync();
-        }
-    }
-
-    private static float[] RandomUnitVector(Random random, int dimensions)
-    {
-        var vector = new float[dimensions];
-        for (var i = 0; i < dimensions; i++) vector[i] = (float)(random.NextDouble() * 2 - 1);
-        var norm = MathF.Sqrt(vector.Sum(x => x * x));
-        for (var i = 0; i < dimensions; i++) vector[i] /= norm;
-        return vector;
     }
 
     private static List<string> QueryIntents(int count)

@@ -6,6 +6,9 @@ return args switch
     ["embedder", ..] => await EmbedderBenchmark.RunAsync(args[1..]),
     ["pipeline-latency", ..] => await PipelineLatencyBenchmark.RunAsync(args[1..]),
     ["match-latency", ..] => await MatchLatencyBenchmark.RunAsync(args[1..]),
+    ["reconciliation", ..] => await ReconciliationBenchmark.RunAsync(args[1..]),
+    ["pipeline-throughput", ..] => await PipelineThroughputBenchmark.RunAsync(args[1..]),
+    ["write-path", ..] => await WritePathBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -20,6 +23,9 @@ static int Usage()
           match-latency [--queries N] [--with-100k]
                                              match p50/p99 at 1k and 10k patterns, query embedding uncached and cached
                                              (embedded PostgreSQL index, API as a process)
+          reconciliation [--with-100k]       reconciliation time at 10k (100k) patterns, in sync and with 1 % drift
+          pipeline-throughput [--patterns N] embedder alone vs the pipeline draining N committed creates, and the ratio
+          write-path [--writes N]            bare INSERT vs the API's create with outbox: throughput, p99, ratio
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;

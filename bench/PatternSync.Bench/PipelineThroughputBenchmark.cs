@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using PatternSync.Core.Embeddings;
+using PatternSync.Core.Patterns;
+
+namespace PatternSync.Bench;
+
+/// <summary>
+/// Sync throughput against its limit: the embedder alone on N pattern texts (batches of 64, the worker's
+/// batch), then the pipeline draining a backlog of the same N committed creates (outbox, RabbitMQ,
+/// worker, embedded index) with the API and the worker as processes. Pipeline rate = N / (last
+/// indexed_at - first indexed_at).
+/// </summary>
+internal static class PipelineThroughputBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = BenchResults.Option(args, "--patterns", 640);
+        var samples = SampleTexts.Patterns();
+        var patterns = Enumerable.Range(0, count).Select(i => samples[i % samples.Count] with { Name = $"{samples[i % samples.Count].Name} #{i}" }).ToList();
+
+        double embedderRate;
+        using (var embedder = new MiniLmEmbeddingGenerator())
+        {
+            var texts = patterns.Select(p => PatternEmbeddingText.Compose(p.PatternType, p.Name, p.Description, p.Tags,
+                ExecutionTrace.Steps(JsonNode.Parse(p.ExecutionTrace)))).ToList();
+            await embedder.GenerateAsync(texts.Take(64).ToList()); // load and warm up
+            var watch = Stopwatch.StartNew();
+            foreach (var batch in texts.Chunk(64)) await embedder.GenerateAsync(batch);
+            embedderRate = count / watch.Elapsed.TotalSeconds;
+        }
+
+        var run = BenchData.NewRun("benchthr");
+        const string apiUrl = "http://127.0.0.1:18110";
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Patterns"] = run.ConnectionString, ["RabbitMq:Port"] = run.MqPort.ToString(), ["RabbitMq:EntityPrefix"] = run.Name + "-",
+            ["VectorIndex:Provider"] = "Postgres", ["Reconciliation:InitialDelay"] = "01:00:00",
+        };
+        await using var api = ServiceProcess.Start("PatternApi", apiUrl, new Dictionary<string, string>(settings) { ["Database:MigrateOnStart"] = "true" });
+        await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
+        Console.Error.WriteLine($"committing {count} creates with no worker running...");
+        await Parallel.ForEachAsync(patterns, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, ct) =>
+        {
+            var body = new JsonObject
+            {
+                ["pattern_type"] = p.PatternType, ["name"] = p.Name, ["description"] = p.Description,
+                ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode?)t).ToArray()), ["execution_trace"] = JsonNode.Parse(p.ExecutionTrace),
+            };
+            (await http.PostAsJsonAsync("/api/v1/patterns", body, ct)).EnsureSuccessStatusCode();
+        });
+        await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
+        while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") > 0) await Task.Delay(100);
+
+        Console.Error.WriteLine("starting the worker to drain the backlog...");
+        await using var worker = ServiceProcess.Start("SyncWorker", "http://127.0.0.1:18111", settings);
+        var deadline = DateTime.UtcNow.AddMinutes(15);
+        while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version") > 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker did not drain the backlog in 15 minutes");
+            await Task.Delay(200);
+        }
+        var seconds = await BenchData.ScalarAsync(dataSource, "SELECT (EXTRACT(EPOCH FROM max(indexed_at) - min(indexed_at)) * 1000)::bigint FROM success_patterns") / 1000.0;
+        var pipelineRate = (count - 1) / seconds;
+        BenchResults.Report("pipeline-throughput",
+        [
+            ("patterns", $"{count} sample-pattern texts (150-250 tokens)"),
+            ("embedder alone (batches of 64)", $"{embedderRate:F1} patterns/s"),
+            ("pipeline draining the backlog", $"{pipelineRate:F1} patterns/s ({seconds:F1} s)"),
+            ("ratio (goal >= 0.9)", $"{pipelineRate / embedderRate:F2}"),
+        ], new { patterns = count, embedder_per_second = embedderRate, pipeline_per_second = pipelineRate, ratio = pipelineRate / embedderRate });
+        await api.DisposeAsync();
+        await worker.DisposeAsync();
+        await BenchData.DropAsync(run.Admin, run.Name);
+        return 0;
+    }
+}

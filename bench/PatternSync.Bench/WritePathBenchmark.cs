@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace PatternSync.Bench;
+
+/// <summary>
+/// The write path against its floor: a bare INSERT of the same rows into success_patterns (8 connections)
+/// vs the API's create (8 concurrent HTTP clients): validation, JSON, EF Core, the outbox row and the
+/// NOTIFY in the same transaction, with the relay publishing alongside. Throughput, p50/p99, ratio.
+/// </summary>
+internal static class WritePathBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = BenchResults.Option(args, "--writes", 2000);
+        const int concurrency = 8;
+        var samples = SampleTexts.Patterns();
+        var run = BenchData.NewRun("benchwrite");
+        const string apiUrl = "http://127.0.0.1:18120";
+        await using var api = ServiceProcess.Start("PatternApi", apiUrl, new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Patterns"] = run.ConnectionString, ["RabbitMq:Port"] = run.MqPort.ToString(), ["RabbitMq:EntityPrefix"] = run.Name + "-",
+            ["VectorIndex:Provider"] = "Postgres", ["Database:MigrateOnStart"] = "true",
+        });
+        await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
+        await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
+        using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
+
+        var bare = await MeasureAsync(count, concurrency, async i =>
+        {
+            var p = samples[i % samples.Count];
+            await using var command = dataSource.CreateCommand("""
+                INSERT INTO success_patterns (pattern_id, pattern_type, name, description, context_hash, execution_trace, success_criteria,
+                    quality_metrics, performance_data, tags, status, version, quality_score, match_count, success_count, failure_count,
+                    content_hash, created_at, updated_at)
+                VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb, '{}', '{}', '{}', @tags, 'active', 1, 0.9, 0, 0, 0, repeat('0', 64), now(), now())
+                """);
+            command.Parameters.AddWithValue("id", Guid.CreateVersion7());
+            command.Parameters.AddWithValue("type", p.PatternType);
+            command.Parameters.AddWithValue("name", $"bare {p.Name} #{i}");
+            command.Parameters.AddWithValue("description", p.Description);
+            command.Parameters.AddWithValue("trace", p.ExecutionTrace);
+            command.Parameters.AddWithValue("tags", p.Tags);
+            await command.ExecuteNonQueryAsync();
+        });
+        await MeasureAsync(200, concurrency, i => CreateAsync(http, samples, -1 - i)); // warm-up: JIT, pools
+        var viaApi = await MeasureAsync(count, concurrency, i => CreateAsync(http, samples, i));
+
+        BenchResults.Report("write-path",
+        [
+            ("writes", $"{count} each, {concurrency} concurrent"),
+            ("bare INSERT", $"{bare.PerSecond:F0}/s; {BenchResults.Table(bare.Sorted)}"),
+            ("API create + outbox", $"{viaApi.PerSecond:F0}/s; {BenchResults.Table(viaApi.Sorted)}"),
+            ("ratio (goal >= 0.7)", $"{viaApi.PerSecond / bare.PerSecond:F2}"),
+        ], new
+        {
+            writes = count, concurrency, bare_per_second = bare.PerSecond, bare_p99_ms = BenchResults.Percentile(bare.Sorted, 0.99),
+            api_per_second = viaApi.PerSecond, api_p99_ms = BenchResults.Percentile(viaApi.Sorted, 0.99), ratio = viaApi.PerSecond / bare.PerSecond,
+        });
+        await api.DisposeAsync();
+        await BenchData.DropAsync(run.Admin, run.Name);
+        return 0;
+    }
+
+    private static async Task CreateAsync(HttpClient http, IReadOnlyList<SampleTexts.SamplePattern> samples, int i)
+    {
+        var p = samples[Math.Abs(i) % samples.Count];
+        var response = await http.PostAsJsonAsync("/api/v1/patterns", new JsonObject
+        {
+            ["pattern_type"] = p.PatternType, ["name"] = $"{p.Name} #{i}", ["description"] = p.Description,
+            ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode?)t).ToArray()), ["execution_trace"] = JsonNode.Parse(p.ExecutionTrace),
+        });
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task<(double PerSecond, List<double> Sorted)> MeasureAsync(int count, int concurrency, Func<int, Task> write)
+    {
+        var times = new ConcurrentBag<double>();
+        var total = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
+        {
+            var watch = Stopwatch.StartNew();
+            await write(i);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        });
+        var sorted = times.OrderBy(t => t).ToList();
+        return (count / total.Elapsed.TotalSeconds, sorted);
+    }
+}
