@@ -24,6 +24,8 @@ internal static class WritePathBenchmark
         {
             ["ConnectionStrings:Patterns"] = run.ConnectionString, ["RabbitMq:Port"] = run.MqPort.ToString(), ["RabbitMq:EntityPrefix"] = run.Name + "-",
             ["VectorIndex:Provider"] = "Postgres", ["Database:MigrateOnStart"] = "true",
+            // --no-relay separates the write path's own cost from the relay publishing on the same cores.
+            ["Outbox:RelayEnabled"] = (!args.Contains("--no-relay")).ToString(),
         });
         await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
