@@ -29,6 +29,27 @@ public sealed class RawEventQueue : IAsyncDisposable
         return new RawEventQueue(connection, channel, queue);
     }
 
+    /// <summary>Publishes a body as-is to an exchange, the way a foreign or broken producer would.</summary>
+    public static async Task PublishAsync(string host, int port, string exchange, string body, string messageType)
+    {
+        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true,
+            Headers = new Dictionary<string, object?> { ["MT-MessageType"] = messageType },
+        };
+        await channel.BasicPublishAsync(exchange, "", false, properties, System.Text.Encoding.UTF8.GetBytes(body));
+    }
+
+    /// <summary>How many messages wait in a queue.</summary>
+    public static async Task<uint> CountAsync(string host, int port, string queue)
+    {
+        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
     /// <summary>Removes a test run's queues and exchanges from a shared broker.</summary>
     public static async Task DeleteEntitiesAsync(string host, int port, IEnumerable<string> queues, IEnumerable<string> exchanges)
     {

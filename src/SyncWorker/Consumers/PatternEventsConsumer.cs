@@ -18,9 +18,11 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
         var ids = new List<Guid>(context.Message.Length);
         foreach (var message in context.Message)
         {
-            if (message.Message.SchemaVersion != PatternEvent.CurrentSchemaVersion)
-                throw new UnsupportedSchemaVersionException(typeof(TEvent).Name, message.Message.SchemaVersion);
-            ids.Add(message.Message.PatternId);
+            if (message.Message.SchemaVersion == PatternEvent.CurrentSchemaVersion) ids.Add(message.Message.PatternId);
+            // Retrying cannot help an event of a schema this worker does not know, and failing the batch
+            // would take the good events beside it along: move it to the error queue on its own.
+            else if (context.GetRetryAttempt() == 0) // a retried batch moved it already
+                await ErrorQueue.MoveAsync(message, $"schema_version {message.Message.SchemaVersion} is not {PatternEvent.CurrentSchemaVersion}");
         }
         var eventName = typeof(TEvent).Name;
         if (context.GetRetryAttempt() > 0) SyncWorkerMetrics.Retries.WithLabels(eventName).Inc();
@@ -43,7 +45,3 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
     [LoggerMessage(LogLevel.Debug, "{EventType} for pattern {PatternId} version {Version} synced (message {MessageId})")]
     private partial void LogSynced(string eventType, Guid patternId, int version, Guid? messageId);
 }
-
-/// <summary>An event of a schema this worker does not know; retrying cannot help, so it goes to the error queue.</summary>
-public sealed class UnsupportedSchemaVersionException(string eventName, int schemaVersion)
-    : Exception($"{eventName} has schema_version {schemaVersion}; this worker understands {PatternEvent.CurrentSchemaVersion}.");

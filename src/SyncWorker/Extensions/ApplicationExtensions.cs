@@ -42,10 +42,7 @@ public static class ApplicationExtensions
                     // Each of the four event kinds can fill a batch; the prefetch must cover them all.
                     endpoint.PrefetchCount = sync.BatchSize * 4 * sync.ConcurrencyLimit;
                     endpoint.UseMessageRetry(retry =>
-                    {
-                        retry.Ignore<UnsupportedSchemaVersionException>();
-                        retry.Exponential(sync.RetryLimit, sync.RetryMinInterval, sync.RetryMaxInterval, sync.RetryMinInterval);
-                    });
+                        retry.Exponential(sync.RetryLimit, sync.RetryMinInterval, sync.RetryMaxInterval, sync.RetryMinInterval));
                     ConfigureBatch<PatternCreated>(endpoint, context, sync);
                     ConfigureBatch<PatternUpdated>(endpoint, context, sync);
                     ConfigureBatch<PatternDeleted>(endpoint, context, sync);
