@@ -92,6 +92,7 @@ public sealed class PatternUpdateTests(PatternApiFixture api) : IClassFixture<Pa
     [Theory]
     [InlineData("""{"status": "retired"}""", "status")]
     [InlineData("""{"name": null}""", "name")]
+    [InlineData("""{"status": null}""", "status")]
     [InlineData("""{"version": 9}""", "version")]
     [InlineData("""{"tags": [1]}""", "tags[0]")]
     [InlineData("""{"unknown": 1}""", "unknown")]

@@ -87,7 +87,7 @@ public static class PatternsApi
         if (expectedVersion is { } expected && expected != pattern.Version) return PatternProblems.VersionMismatch(pattern.Version);
 
         var merged = (JsonObject)JsonMergePatch.Apply(PatternDocument.ToJson(pattern), body.Body)!;
-        var (document, errors) = PatternValidator.Validate(merged);
+        var (document, errors) = PatternValidator.Validate(merged, patch: true);
         if (document is null) return TypedResults.ValidationProblem(errors, title: "The patched pattern is not valid");
 
         var changed = document.ApplyTo(pattern);

@@ -19,7 +19,9 @@ public static partial class PatternValidator
         "success_count", "failure_count", "created_at", "updated_at", "last_matched_at", "indexed_version", "indexed_at",
     ];
 
-    public static (PatternDocument? Document, Dictionary<string, string[]> Errors) Validate(JsonObject body)
+    /// <param name="patch">A merged patch: every field the pattern had is present unless the patch removed it, and a
+    /// required field (status included, which only a create may leave out for its default) must not be removed.</param>
+    public static (PatternDocument? Document, Dictionary<string, string[]> Errors) Validate(JsonObject body, bool patch = false)
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) =>
@@ -62,7 +64,7 @@ public static partial class PatternValidator
 
         var tags = ValidateTags(body, Fail);
 
-        var status = body.ContainsKey("status") ? RequiredString(body, "status", Fail) : PatternStatus.Active;
+        var status = body.ContainsKey("status") || patch ? RequiredString(body, "status", Fail) : PatternStatus.Active;
         if (status is not null && !PatternStatus.IsKnown(status))
             Fail("status", $"must be one of: {string.Join(", ", PatternStatus.All)}.");
 

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace PatternApi.FunctionalTests;
+
+/// <summary>
+/// A generated corpus of malformed requests across every endpoint: each gets a 4xx ProblemDetails
+/// (never a 500), and the database and the outbox are exactly as before.
+/// </summary>
+public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<PatternApiFixture>
+{
+    private const string Injection = "x'); DROP TABLE success_patterns; --";
+    private const string Script = "<script>alert(1)</script>";
+
+    private static readonly string[] BadJson =
+    [
+        "", "{", "}", "[", "{\"name\": }", "{\"name\": \"x\",}", "{'name': 'x'}", "{\"name\": \"x\"} trailing", "null", "true", "42", "\"text\"",
+        "[]", "[{}]", "{\"a\": NaN}", "{\"a\": Infinity}", "{\"a\": 01}", "{\"a\": \"\\u12\"}", "\u0000", "{\"a\": /* comment */ 1}",
+        new string('[', 100) + new string(']', 100), "{\"a\":" + new string('{', 60) + new string('}', 60) + "}",
+    ];
+
+    private static readonly JsonNode?[] BadScalars =
+    [
+        null, 42, -1, 3.5, true, false, new JsonArray(), new JsonObject(), "", new string('x', 5000), "\u0001\u0002", Injection, Script, "-1",
+    ];
+
+    private static readonly string[] PatternFields =
+        ["pattern_type", "name", "description", "context", "execution_trace", "success_criteria", "quality_metrics", "performance_data", "tags", "status"];
+
+    public static IEnumerable<(HttpMethod Method, string Path, string? Body, string? ContentType, string? IfMatch)> Corpus(Guid existing)
+    {
+        var patterns = "/api/v1/patterns";
+        var one = $"{patterns}/{existing}";
+        foreach (var json in BadJson)
+        {
+            yield return (HttpMethod.Post, patterns, json, "application/json", null);
+            yield return (HttpMethod.Patch, one, json, "application/merge-patch+json", null);
+            yield return (HttpMethod.Post, $"{patterns}/match", json, "application/json", null);
+            yield return (HttpMethod.Post, $"{one}/outcomes", json, "application/json", null);
+        }
+        // Every pattern field with every wrong kind of value, on create and on patch.
+        foreach (var field in PatternFields)
+            foreach (var value in BadScalars)
+            {
+                if (!IsInvalid(field, value)) continue;
+                var create = Valid();
+                create[field] = value?.DeepClone();
+                yield return (HttpMethod.Post, patterns, create.ToJsonString(), "application/json", null);
+                if (value is not null || field is "pattern_type" or "name" or "description" or "status")
+                    yield return (HttpMethod.Patch, one, new JsonObject { [field] = value?.DeepClone() }.ToJsonString(), "application/merge-patch+json", null);
+            }
+        foreach (var field in new[] { "pattern_id", "version", "match_count", "success_rate", "created_at", "indexed_version", "colour", "__proto__", Injection })
+        {
+            var create = Valid();
+            create[field] = 1;
+            yield return (HttpMethod.Post, patterns, create.ToJsonString(), "application/json", null);
+            yield return (HttpMethod.Patch, one, new JsonObject { [field] = 1 }.ToJsonString(), "application/merge-patch+json", null);
+        }
+        // Arrays and documents beyond their limits.
+        var manyTags = Valid(); manyTags["tags"] = new JsonArray(Enumerable.Range(0, 1000).Select(i => (JsonNode?)$"t{i}").ToArray());
+        var manySteps = Valid(); manySteps["execution_trace"] = new JsonObject { ["steps"] = new JsonArray(Enumerable.Range(0, 500).Select(i => (JsonNode?)$"s{i}").ToArray()) };
+        var hugeDoc = Valid(); hugeDoc["performance_data"] = new JsonObject { ["blob"] = new string('x', 100_000) };
+        var overLimit = Valid(); overLimit["description"] = new string('d', 400_000);
+        foreach (var body in new[] { manyTags, manySteps, hugeDoc, overLimit })
+            yield return (HttpMethod.Post, patterns, body.ToJsonString(), "application/json", null);
+        // Media types.
+        foreach (var contentType in new[] { "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data", "application/jsonx" })
+        {
+            yield return (HttpMethod.Post, patterns, Valid().ToJsonString(), contentType, null);
+            yield return (HttpMethod.Patch, one, "{\"name\": \"Renamed\"}", contentType, null);
+            yield return (HttpMethod.Post, $"{patterns}/match", "{\"intent\": \"x\"}", contentType, null);
+            yield return (HttpMethod.Post, $"{one}/outcomes", "{\"success\": true}", contentType, null);
+        }
+        // Bad ids in every path that takes one.
+        foreach (var id in new[] { "not-a-uuid", "123", "550e8400-e29b-41d4-a716-44665544000", "550e8400e29b41d4a716446655440000zz", Uri.EscapeDataString(Injection), Uri.EscapeDataString(Script), "..%2F..%2Fetc" })
+        {
+            yield return (HttpMethod.Get, $"{patterns}/{id}", null, null, null);
+            yield return (HttpMethod.Patch, $"{patterns}/{id}", "{\"name\": \"Renamed\"}", "application/merge-patch+json", null);
+            yield return (HttpMethod.Delete, $"{patterns}/{id}", null, null, null);
+            yield return (HttpMethod.Post, $"{patterns}/{id}/outcomes", "{\"success\": true}", "application/json", null);
+        }
+        // Invalid If-Match on the writes that honour it.
+        foreach (var ifMatch in new[] { "abc", "\"0\"", "\"-3\"", "W/", "\"1\" \"2\"", "\"99999999999999999999\"", Injection })
+        {
+            yield return (HttpMethod.Patch, one, "{\"name\": \"Renamed\"}", "application/merge-patch+json", ifMatch);
+            yield return (HttpMethod.Delete, one, null, null, ifMatch);
+        }
+        // Listing parameters.
+        foreach (var query in new[] { "status=deleted", $"status={Uri.EscapeDataString(Injection)}", "limit=0", "limit=-5", "limit=1000", "limit=abc", "min_quality_score=2",
+                     "min_quality_score=NaN", "min_success_rate=-0.1", "sort=password", $"sort={Uri.EscapeDataString(Injection)}", "tag_match=none", "cursor=%%%",
+                     "cursor=eyJzIjoiLWNyZWF0ZWRfYXQifQ", "colour=red", $"{Uri.EscapeDataString(Script)}=1" })
+            yield return (HttpMethod.Get, $"{patterns}?{query}", null, null, null);
+        // Match requests, field by field.
+        foreach (var (field, value) in new (string, JsonNode?)[]
+                 {
+                     ("intent", null), ("intent", ""), ("intent", 5), ("intent", new JsonArray()), ("intent", new string('i', 3000)), ("intent", "\u0007bell"),
+                     ("context", 5), ("context", new JsonArray()), ("context", new string('c', 5000)), ("requirements", "fast"), ("requirements", new JsonArray(1, 2)),
+                     ("requirements", new JsonArray(Enumerable.Range(0, 50).Select(i => (JsonNode?)$"r{i}").ToArray())), ("limit", 0), ("limit", 101), ("limit", "5"),
+                     ("limit", 1.5), ("min_confidence", 1.5), ("min_confidence", -0.1), ("min_confidence", "high"), ("filters", "all"), ("filters", new JsonArray()),
+                     ("top_k", 3), (Injection, 1),
+                 })
+        {
+            var match = new JsonObject { ["intent"] = "speed up slow SQL queries" };
+            if (value is null) match.Remove(field); else match[field] = value;
+            if (field == "intent" && value is null) match["context"] = "no intent";
+            yield return (HttpMethod.Post, $"{patterns}/match", match.ToJsonString(), "application/json", null);
+        }
+        foreach (var (filter, value) in new (string, JsonNode)[]
+                 {
+                     ("statuses", new JsonArray("deleted")), ("statuses", "active"), ("pattern_types", 5), ("pattern_types", new JsonArray(5)), ("tags", new JsonArray(new JsonObject())),
+                     ("min_quality_score", 7), ("min_success_rate", "x"), ("colour", "red"),
+                 })
+            yield return (HttpMethod.Post, $"{patterns}/match", new JsonObject { ["intent"] = "x", ["filters"] = new JsonObject { [filter] = value } }.ToJsonString(), "application/json", null);
+        // Outcomes.
+        foreach (var body in new[] { "{}", "{\"success\": null}", "{\"success\": \"true\"}", "{\"success\": 1}", "{\"success\": true, \"extra\": 1}", "{\"succes\": true}" })
+            yield return (HttpMethod.Post, $"{one}/outcomes", body, "application/json", null);
+        // Sync endpoints.
+        foreach (var query in new[] { "limit=0", "limit=101", "limit=abc", "limit=-1" })
+            yield return (HttpMethod.Get, $"/api/v1/sync/reconciliations?{query}", null, null, null);
+    }
+
+    [Fact]
+    public async Task Every_malformed_request_gets_a_4xx_problem_and_changes_nothing()
+    {
+        await api.Database.ResetAsync();
+        var client = api.CreateClient();
+        var existing = (await client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        var before = await SnapshotAsync();
+
+        var corpus = Corpus(existing).ToList();
+        var failures = new List<string>();
+        foreach (var (method, path, body, contentType, ifMatch) in corpus)
+        {
+            var request = new HttpRequestMessage(method, path);
+            if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType ?? "application/json");
+            if (body is not null && contentType is not null) request.Content!.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            var response = await client.SendAsync(request);
+            var status = (int)response.StatusCode;
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (status is < 400 or > 499 || mediaType != "application/problem+json")
+                failures.Add($"{method} {path} [{Shorten(body)}] If-Match={ifMatch} -> {status} {mediaType}");
+        }
+
+        Assert.True(corpus.Count >= 300, $"the corpus has only {corpus.Count} requests");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {corpus.Count} requests were not a 4xx problem:\n{string.Join("\n", failures.Take(30))}");
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    /// <summary>Everything the requests could have written: the rows, the versions, the outbox.</summary>
+    private async Task<string> SnapshotAsync()
+    {
+        await using var db = api.Database.CreateDbContext();
+        var patterns = db.Patterns.OrderBy(p => p.PatternId).Select(p => $"{p.PatternId}:{p.Version}:{p.Name}:{p.Status}:{p.MatchCount}").ToList();
+        var outbox = db.OutboxMessages.OrderBy(m => m.Id).Select(m => $"{m.Id}:{m.MessageType}:{m.PatternVersion}").ToList();
+        return string.Join("|", patterns) + "#" + string.Join("|", outbox);
+    }
+
+    private static JsonObject Valid() => PatternRequests.Seed($"Hostile input {Guid.NewGuid():N}");
+
+    /// <summary>Whether a value is wrong for a field (some are fine: an injection string is a legal name).</summary>
+    private static bool IsInvalid(string field, JsonNode? value) => field switch
+    {
+        "name" => value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String
+                  || v.GetValue<string>().Trim().Length is < 3 or > 200 || v.GetValue<string>().Any(char.IsControl),
+        "description" => value is not JsonValue d || d.GetValueKind() != System.Text.Json.JsonValueKind.String
+                         || d.GetValue<string>().Trim().Length is 0 or > 4000 || d.GetValue<string>().Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'),
+        "context" or "execution_trace" or "success_criteria" or "quality_metrics" or "performance_data" => value is not null and not JsonObject,
+        "tags" => value is not null and not JsonArray || value is JsonArray { Count: > 0 },
+        _ => true, // pattern_type and status accept none of the bad values
+    } && !(field is "tags" && value is JsonArray { Count: 0 });
+
+    private static string Shorten(string? body) => body is null ? "" : body.Length > 60 ? body[..60] + "…" : body;
+}
