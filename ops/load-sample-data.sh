@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Loads the sample patterns (ops/sample-data/patterns/*.json) through the REST API, with progress.
-#   ops/load-sample-data.sh [API base URL, default http://127.0.0.1:8080]
+#   [PATTERNSYNC_API_KEY=...] ops/load-sample-data.sh [API base URL, default http://127.0.0.1:8080]
 # Each pattern is POSTed as it is; a pattern whose name already exists is skipped, so running it
 # twice is harmless.
 set -euo pipefail
@@ -10,6 +10,8 @@ exec python3 - "$API" "$DIR" <<'PY'
 import json, sys, glob, os, urllib.request, urllib.error, urllib.parse
 api, folder = sys.argv[1].rstrip('/'), sys.argv[2]
 headers = {'Content-Type': 'application/json'}
+if os.environ.get('PATTERNSYNC_API_KEY'):  # a key with patterns:read and patterns:write, where the API requires keys
+    headers['X-Api-Key'] = os.environ['PATTERNSYNC_API_KEY']
 
 def existing_names():
     names, cursor = set(), None

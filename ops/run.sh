@@ -37,6 +37,12 @@ WORKER_DLL=src/SyncWorker/bin/Release/net10.0/PatternSync.SyncWorker.dll
 say "migrating the database..."
 dotnet "$API_DLL" migrate --contentRoot "$ROOT/src/PatternApi" >"$RUN_DIR/migrate.log" 2>&1 || { cat "$RUN_DIR/migrate.log" >&2; exit 1; }
 
+say "creating a development API key..."
+API_KEY=$(ASPNETCORE_CONTENTROOT="$ROOT/src/PatternApi" Serilog__MinimumLevel__Default=Warning \
+  dotnet "$API_DLL" keys create "ops/run.sh $(date +%F)" --scopes patterns:read,patterns:write,ops:admin 2>/dev/null | grep '^ps_' || true)
+[ -n "$API_KEY" ] || { say "could not create an API key"; exit 1; }
+export PATTERNSYNC_API_KEY=$API_KEY
+
 stop_all() {
   trap - INT TERM EXIT
   say "stopping..."
@@ -65,7 +71,7 @@ say "loading the sample patterns..."
 ops/load-sample-data.sh "$API_URL"
 say "waiting for the index to hold them (the local model embeds ~20 long texts/s on 2 cores)..."
 while true; do
-  left=$(curl -fs "$API_URL/api/v1/sync/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["patterns_not_indexed"])')
+  left=$(curl -fs -H "X-Api-Key: $API_KEY" "$API_URL/api/v1/sync/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["patterns_not_indexed"])')
   printf '\r[run] patterns not indexed yet: %-6s' "$left" >&2
   [ "$left" = 0 ] && break
   sleep 1
@@ -77,14 +83,15 @@ cat >&2 <<EOF
   PatternSync is running.
     API             $API_URL/api/v1/patterns
     API reference   $API_URL/reference
-    status page     $API_URL/ops
+    status page     $API_URL/ops/index.html#key=$API_KEY
+    API key         $API_KEY   (header X-Api-Key; scopes patterns:read, patterns:write, ops:admin)
     metrics         $API_URL/metrics   $WORKER_URL/metrics
     logs            $RUN_DIR/api.log   $RUN_DIR/worker.log
   Index: embedded in PostgreSQL (no Qdrant here); docker compose runs Qdrant.
 
   One real match: "our checkout endpoint falls over whenever the payment provider is slow"
 EOF
-curl -fs -X POST "$API_URL/api/v1/patterns/match" -H 'Content-Type: application/json' \
+curl -fs -X POST "$API_URL/api/v1/patterns/match" -H 'Content-Type: application/json' -H "X-Api-Key: $API_KEY" \
   -d '{"intent": "our checkout endpoint falls over whenever the payment provider is slow", "limit": 3, "min_confidence": 0.3}' \
   | python3 -c '
 import json, sys

@@ -20,6 +20,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        start.Environment["Auth__RequireApiKeys"] = "false"; // a local measurement, not a deployment
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  [{project}] {e.Data}"); };

@@ -3,6 +3,8 @@ using PatternSync.Core.Observability;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Apis;
 using PatternSync.PatternApi.Extensions;
+using Microsoft.Extensions.Options;
+using PatternSync.PatternApi.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,12 +18,22 @@ if (args is ["migrate", ..])
     await app.Services.MigratePatternStoreAsync();
     return;
 }
+// `PatternSync.PatternApi keys create|list|revoke ...`: manage API keys and exit.
+if (args is ["keys", ..])
+{
+    Environment.ExitCode = await ApiKeyCommands.RunAsync(app.Services, args[1..]);
+    return;
+}
 await app.Services.MigrateIfConfiguredAsync();
 
-app.UseServiceDefaults();
+var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+app.UseServiceDefaults(
+    protectHealth: auth.AnonymousHealth ? null : endpoint => endpoint.RequireAuthorization(Scopes.OpsAdmin),
+    protectMetrics: auth.AnonymousMetrics ? null : endpoint => endpoint.RequireAuthorization(Scopes.OpsAdmin));
 SyncMetrics.RegisterScrapeCallback(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
 app.MapOpenApi();
 app.UseStaticFiles();
+app.UseApiSecurity();
 app.MapGet("/ops", () => Results.Redirect("/ops/index.html")).ExcludeFromDescription();
 app.MapScalarApiReference("/reference");
 app.MapMatchApi();

@@ -9,7 +9,7 @@ using PatternSync.Testing;
 namespace PatternApi.FunctionalTests;
 
 /// <summary>The API in-process against a migrated database of its own on the real PostgreSQL.</summary>
-public sealed class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public TestDatabase Database { get; private set; } = null!;
 
@@ -22,7 +22,13 @@ public sealed class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLi
             // These tests look at the rows the write path leaves; the relay has its own tests.
             .UseSetting("Outbox:RelayEnabled", "false")
             .UseSetting("RabbitMq:Port", TestServices.RabbitMqPort.ToString())
-            .UseSetting("RabbitMq:EntityPrefix", $"test-{Guid.NewGuid():N}-");
+            .UseSetting("RabbitMq:EntityPrefix", $"test-{Guid.NewGuid():N}-")
+            .UseSetting("Auth:RequireApiKeys", RequireApiKeys.ToString())
+            .UseSetting("Auth:WritesPerSecond", "1")
+            .UseSetting("Auth:WriteBurst", RequireApiKeys ? "3" : "100000");
+
+    /// <summary>Off for the tests of what endpoints do; on for the access-control tests.</summary>
+    protected virtual bool RequireApiKeys => false;
 
     async Task IAsyncLifetime.DisposeAsync()
     {

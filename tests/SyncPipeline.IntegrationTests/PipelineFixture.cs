@@ -67,7 +67,8 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         .UseSetting("Qdrant:Url", Qdrant.Url.ToString())
         .UseSetting("Qdrant:Collection", Alias)
         .UseSetting("Embedding:Provider", "MiniLM")
-        .UseSetting("Reconciliation:InitialDelay", "01:00:00");
+        .UseSetting("Reconciliation:InitialDelay", "01:00:00")
+        .UseSetting("Auth:RequireApiKeys", "false");
 
     public Task<Guid> CreatePatternAsync(HttpClient client, string name) => CreatePatternStaticAsync(client, name);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +43,9 @@ public static class ServiceDefaults
         return builder;
     }
 
-    public static WebApplication UseServiceDefaults(this WebApplication app)
+    /// <param name="protectHealth">Applied to the health and metrics endpoints a host wants behind its own authorization.</param>
+    public static WebApplication UseServiceDefaults(this WebApplication app, Action<IEndpointConventionBuilder>? protectHealth = null,
+        Action<IEndpointConventionBuilder>? protectMetrics = null)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -56,9 +59,12 @@ public static class ServiceDefaults
             },
         });
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapMetrics("/metrics");
+        var live = app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        var ready = app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        var metrics = app.MapMetrics("/metrics");
+        protectHealth?.Invoke(live);
+        protectHealth?.Invoke(ready);
+        protectMetrics?.Invoke(metrics);
         return app;
     }
 }

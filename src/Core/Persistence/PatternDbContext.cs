@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PatternSync.Core.Outbox;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.Reconciliation;
+using PatternSync.Core.Security;
 
 namespace PatternSync.Core.Persistence;
 
@@ -10,6 +11,7 @@ public sealed class PatternDbContext(DbContextOptions<PatternDbContext> options)
     public DbSet<SuccessPattern> Patterns => Set<SuccessPattern>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PatternDbContext).Assembly);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PatternSync.PatternApi.Http;
 using PatternSync.PatternApi.Matching;
+using PatternSync.PatternApi.Security;
 
 namespace PatternSync.PatternApi.Apis;
 
@@ -13,7 +14,7 @@ public static class MatchApi
         var api = app.MapGroup("api/v1/patterns").WithTags("Matching");
         api.MapPost("/match", MatchPatterns).WithName("MatchPatterns")
             .WithSummary("Find the patterns that worked for an intent, by meaning, with filters")
-            .Accepts<MatchRequest>("application/json");
+            .Accepts<MatchRequest>("application/json").RequireAuthorization(Scopes.PatternsRead);
         return api;
     }
 

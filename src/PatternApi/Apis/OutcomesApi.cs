@@ -5,6 +5,7 @@ using PatternSync.Core.Outbox;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Http;
 using PatternSync.PatternApi.Patterns;
+using PatternSync.PatternApi.Security;
 
 namespace PatternSync.PatternApi.Apis;
 
@@ -21,7 +22,7 @@ public static class OutcomesApi
     {
         var api = app.MapGroup("api/v1/patterns").WithTags("Outcomes");
         api.MapPost("/{patternId}/outcomes", RecordOutcome).WithName("RecordOutcome")
-            .WithSummary("Report how a pattern did, so its statistics learn");
+            .WithSummary("Report how a pattern did, so its statistics learn").RequireWrites();
         return api;
     }
 

@@ -7,6 +7,7 @@ using PatternSync.Core.Patterns;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Http;
 using PatternSync.PatternApi.Patterns;
+using PatternSync.PatternApi.Security;
 
 namespace PatternSync.PatternApi.Apis;
 
@@ -23,13 +24,14 @@ public static class PatternsApi
         var api = app.MapGroup("api/v1/patterns").WithTags("Patterns");
 
         api.MapPost("/", CreatePattern).WithName("CreatePattern").WithSummary("Store a new success pattern")
-            .Accepts<PatternDocument>("application/json");
-        api.MapGet("/", ListPatterns).WithName("ListPatterns").WithSummary("List patterns with filters, sorting and cursor paging");
-        api.MapGet("/{patternId}", GetPattern).WithName("GetPattern").WithSummary("Get one pattern");
+            .Accepts<PatternDocument>("application/json").RequireWrites();
+        api.MapGet("/", ListPatterns).WithName("ListPatterns").WithSummary("List patterns with filters, sorting and cursor paging")
+            .RequireAuthorization(Scopes.PatternsRead);
+        api.MapGet("/{patternId}", GetPattern).WithName("GetPattern").WithSummary("Get one pattern").RequireAuthorization(Scopes.PatternsRead);
         api.MapPatch("/{patternId}", UpdatePattern).WithName("UpdatePattern")
             .WithSummary("Change a pattern with a JSON merge patch; If-Match guards against lost updates")
-            .Accepts<PatternDocument>(MergePatchMediaType, "application/json");
-        api.MapDelete("/{patternId}", DeletePattern).WithName("DeletePattern").WithSummary("Delete a pattern");
+            .Accepts<PatternDocument>(MergePatchMediaType, "application/json").RequireWrites();
+        api.MapDelete("/{patternId}", DeletePattern).WithName("DeletePattern").WithSummary("Delete a pattern").RequireWrites();
         return api;
     }
 

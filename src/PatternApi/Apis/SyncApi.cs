@@ -9,6 +9,7 @@ using PatternSync.Core.Persistence;
 using PatternSync.Core.Reconciliation;
 using PatternSync.Core.VectorIndex;
 using PatternSync.PatternApi.Operations;
+using PatternSync.PatternApi.Security;
 
 namespace PatternSync.PatternApi.Apis;
 
@@ -17,7 +18,7 @@ public static class SyncApi
 {
     public static RouteGroupBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/v1/sync").WithTags("Sync");
+        var api = app.MapGroup("api/v1/sync").WithTags("Sync").RequireAuthorization(Scopes.OpsAdmin);
         api.MapGet("/status", GetStatus).WithName("GetSyncStatus").WithSummary("Sync lag, outbox backlog and the index's state");
         api.MapPost("/reconcile", RequestReconciliation).WithName("RequestReconciliation").WithSummary("Run a reconciliation now");
         api.MapPost("/reindex", RequestReindex).WithName("RequestReindex")

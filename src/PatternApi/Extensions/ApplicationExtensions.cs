@@ -5,6 +5,7 @@ using PatternSync.Core.Messaging;
 using PatternSync.Core.VectorIndex;
 using PatternSync.PatternApi.Matching;
 using PatternSync.PatternApi.Operations;
+using PatternSync.PatternApi.Security;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
 
@@ -24,6 +25,7 @@ public static class ApplicationExtensions
         builder.Services.AddScoped<PatternMatcher>();
         builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi();
+        builder.AddApiSecurity();
         builder.Services.AddHealthChecks()
             .AddCheck<VectorIndexHealthCheck>("vector-index", tags: [ServiceDefaults.ReadyTag])
             .AddCheck<EmbedderHealthCheck>("embedder", tags: [ServiceDefaults.ReadyTag])

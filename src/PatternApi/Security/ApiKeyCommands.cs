@@ -1,0 +1,43 @@
+namespace PatternSync.PatternApi.Security;
+
+/// <summary>
+/// The key management CLI:
+///   keys create NAME --scopes patterns:read,patterns:write   (prints the key once)
+///   keys list
+///   keys revoke ID|PREFIX
+/// </summary>
+public static class ApiKeyCommands
+{
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        switch (args)
+        {
+            case ["create", var name, "--scopes", var scopes]:
+                try
+                {
+                    var (key, value) = await keys.CreateAsync(name, scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), CancellationToken.None);
+                    Console.Error.WriteLine($"created key {key.Id} ({key.Prefix}) '{key.Name}' with {string.Join(", ", key.Scopes)}; it is shown once:");
+                    Console.WriteLine(value);
+                    return 0;
+                }
+                catch (ArgumentException e)
+                {
+                    Console.Error.WriteLine(e.Message);
+                    return 2;
+                }
+            case ["list"]:
+                foreach (var key in await keys.ListAsync(CancellationToken.None))
+                    Console.WriteLine($"{key.Id}  {key.Prefix}  {key.Name,-24}  {string.Join(",", key.Scopes),-40}  {(key.RevokedAt is null ? "active" : $"revoked {key.RevokedAt:u}")}");
+                return 0;
+            case ["revoke", var idOrPrefix]:
+                if (await keys.RevokeAsync(idOrPrefix, CancellationToken.None)) { Console.Error.WriteLine($"revoked {idOrPrefix}"); return 0; }
+                Console.Error.WriteLine($"no active key {idOrPrefix}");
+                return 1;
+            default:
+                Console.Error.WriteLine($"usage: keys create NAME --scopes {string.Join(",", Scopes.All)} | keys list | keys revoke ID|PREFIX");
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PatternSync.PatternApi.Security;
+
+namespace PatternApi.FunctionalTests;
+
+public sealed class SecuredApiFixture : PatternApiFixture
+{
+    protected override bool RequireApiKeys => true;
+}
+
+/// <summary>API keys with scopes: 401 without a valid key, 403 without the scope, 429 past the write rate.</summary>
+public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<SecuredApiFixture>
+{
+    private static readonly Guid Someone = Guid.NewGuid();
+
+    public static TheoryData<string, string, string> Endpoints => new()
+    {
+        { "GET", "/api/v1/patterns", Scopes.PatternsRead },
+        { "GET", $"/api/v1/patterns/{Someone}", Scopes.PatternsRead },
+        { "POST", "/api/v1/patterns/match", Scopes.PatternsRead },
+        { "POST", "/api/v1/patterns", Scopes.PatternsWrite },
+        { "PATCH", $"/api/v1/patterns/{Someone}", Scopes.PatternsWrite },
+        { "DELETE", $"/api/v1/patterns/{Someone}", Scopes.PatternsWrite },
+        { "POST", $"/api/v1/patterns/{Someone}/outcomes", Scopes.PatternsWrite },
+        { "GET", "/api/v1/sync/status", Scopes.OpsAdmin },
+        { "GET", "/api/v1/sync/reconciliations", Scopes.OpsAdmin },
+        { "GET", "/api/v1/sync/history", Scopes.OpsAdmin },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Each_endpoint_needs_a_valid_key_with_its_scope(string method, string path, string scope)
+    {
+        var client = api.CreateClient();
+        var rightKey = await CreateKeyAsync(scope);
+        var wrongKey = await CreateKeyAsync(Scopes.All.First(s => s != scope));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, method, path, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, method, path, "ps_00000000_forged")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, method, path, rightKey[..^2] + "xx")).StatusCode);
+        var forbidden = await SendAsync(client, method, path, wrongKey);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType!.MediaType);
+        var allowed = await SendAsync(client, method, path, rightKey);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Forbidden, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused()
+    {
+        var client = api.CreateClient();
+        var key = await CreateKeyAsync(Scopes.PatternsRead);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, "GET", "/api/v1/patterns", key)).StatusCode);
+
+        await using (var scope = api.Services.CreateAsyncScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().RevokeAsync(key[..11], CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "GET", "/api/v1/patterns", key)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Writes_beyond_the_rate_get_429_with_Retry_After()
+    {
+        var client = api.CreateClient();
+        var key = await CreateKeyAsync(Scopes.PatternsWrite);
+
+        var statuses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++) statuses.Add(await SendAsync(client, "POST", "/api/v1/patterns", key, PatternRequests.Seed($"Rate limited {i} {Guid.NewGuid():N}").ToJsonString()));
+
+        Assert.Equal(3, statuses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        var limited = statuses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single()) >= 1);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/metrics")]
+    public async Task Probes_and_metrics_answer_without_a_key_by_default(string path) =>
+        Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync(path)).StatusCode);
+
+    [Fact]
+    public async Task Keys_are_stored_hashed_and_the_cli_creates_lists_and_revokes_them()
+    {
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["create", "cli test", "--scopes", "patterns:read,ops:admin"]));
+            Assert.Equal(2, await ApiKeyCommands.RunAsync(api.Services, ["create", "bad", "--scopes", "everything"]));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        // The host's own log lines share the console; the key is the line of its own.
+        var value = Assert.Single(output.ToString().Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line.Trim(), "^ps_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$")).Trim();
+
+        await using (var db = api.Database.CreateDbContext())
+        {
+            var stored = await db.ApiKeys.SingleAsync(k => k.Name == "cli test");
+            Assert.Equal([Scopes.PatternsRead, Scopes.OpsAdmin], stored.Scopes);
+            Assert.DoesNotContain(value, stored.KeyHash + stored.Prefix + stored.Name);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(api.CreateClient(), "GET", "/api/v1/sync/status", value)).StatusCode);
+        Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["revoke", value[..11]]));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(api.CreateClient(), "GET", "/api/v1/sync/status", value)).StatusCode);
+    }
+
+    private async Task<string> CreateKeyAsync(string scope)
+    {
+        await using var services = api.Services.CreateAsyncScope();
+        var (_, value) = await services.ServiceProvider.GetRequiredService<ApiKeyStore>().CreateAsync($"test {Guid.NewGuid():N}", [scope], CancellationToken.None);
+        return value;
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? key, string body = "{}")
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "POST" or "PATCH")
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, method == "PATCH" ? "application/merge-patch+json" : "application/json");
+        if (key is not null) request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+        return client.SendAsync(request);
+    }
+}
