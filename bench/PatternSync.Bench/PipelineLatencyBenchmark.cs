@@ -67,18 +67,43 @@ internal static class PipelineLatencyBenchmark
         await WaitIndexedAsync(connectionString);
         var total = rate * seconds;
         Console.Error.WriteLine($"offering {total} creates at {rate}/s ({(pollOnly ? "poll only" : "LISTEN/NOTIFY")})...");
+        // The load: creates at a fixed offered rate, each timed; meanwhile the sync lag is sampled.
+        var requestTimes = new ConcurrentBag<double>();
+        var errors = 0;
+        var peakLag = 0.0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            using var statusClient = new HttpClient { BaseAddress = new Uri(apiUrl) };
+            while (!sampling.IsCancellationRequested)
+            {
+                var status = await statusClient.GetFromJsonAsync<JsonObject>("/api/v1/sync/status");
+                peakLag = Math.Max(peakLag, status!["sync_lag_seconds"]!.GetValue<double>());
+                await Task.Delay(250);
+            }
+        });
         var clock = Stopwatch.StartNew();
         var writes = new List<Task>();
         for (var i = 0; i < total; i++)
         {
             var due = TimeSpan.FromSeconds((double)i / rate);
             if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-            writes.Add(CreateAsync(http, i));
+            var n = i;
+            writes.Add(Task.Run(async () =>
+            {
+                var watch = Stopwatch.StartNew();
+                try { await CreateAsync(http, n); requestTimes.Add(watch.Elapsed.TotalMilliseconds); }
+                catch (HttpRequestException) { Interlocked.Increment(ref errors); }
+            }));
         }
         await Task.WhenAll(writes);
+        var achieved = total / clock.Elapsed.TotalSeconds;
 
         await WaitIndexedAsync(connectionString);
+        await sampling.CancelAsync();
+        await sampler;
         await Task.Delay(500); // the last deliveries to the plain consumer
+        var requests = requestTimes.OrderBy(t => t).ToList();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
         var publish = new List<double>();
@@ -104,11 +129,14 @@ internal static class PipelineLatencyBenchmark
         BenchResults.Report($"pipeline-latency-{rate}ps{(pollOnly ? "-poll" : "")}",
         [
             ("offered", $"{total} creates at {rate}/s, relay {(pollOnly ? "polling every 2 s" : "on LISTEN/NOTIFY")}"),
+            ("API writes", $"{achieved:F1}/s achieved, {errors} errors; {BenchResults.Table(requests)}"),
+            ("peak sync lag", $"{peakLag:F2} s"),
             ("commit -> publish", $"{BenchResults.Table(publish)} ({publish.Count} events)"),
             ("commit -> index", BenchResults.Table(index)),
         ], new
         {
-            rate, total, relay = pollOnly ? "poll" : "notify",
+            rate, total, relay = pollOnly ? "poll" : "notify", achieved_per_second = achieved, errors,
+            request_p50_ms = BenchResults.Percentile(requests, 0.5), request_p99_ms = BenchResults.Percentile(requests, 0.99), peak_lag_seconds = peakLag,
             publish_p50_ms = BenchResults.Percentile(publish, 0.5), publish_p99_ms = BenchResults.Percentile(publish, 0.99), publish_max_ms = publish[^1],
             index_p50_ms = BenchResults.Percentile(index, 0.5), index_p99_ms = BenchResults.Percentile(index, 0.99), index_max_ms = index[^1],
         });
