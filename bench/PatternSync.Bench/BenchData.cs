@@ -61,26 +61,42 @@ internal static class BenchData
         return vector;
     }
 
-    /// <summary>A throw-away database name for one benchmark run, and its connection strings.</summary>
-    public static (string Name, string ConnectionString, string Admin, int MqPort) NewRun(string prefix)
-    {
-        var pgPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_PG_PORT"), out var p) ? p : 55432;
-        var mqPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_RABBITMQ_PORT"), out var m) ? m : 55672;
-        var name = $"{prefix}{DateTime.UtcNow:HHmmss}";
-        return (name, $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database={name}", $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres", mqPort);
-    }
-
-    public static async Task DropAsync(string adminConnectionString, string database)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
-        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
-    }
-
     public static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+}
+
+/// <summary>One benchmark run: a throw-away database and an entity prefix on the broker ops/services.sh started.</summary>
+internal sealed record BenchRun(string Name, string ConnectionString, string AdminConnectionString, int MqPort)
+{
+    public static BenchRun New(string prefix)
+    {
+        var pgPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_PG_PORT"), out var p) ? p : 55432;
+        var mqPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_RABBITMQ_PORT"), out var m) ? m : 55672;
+        var name = $"{prefix}{DateTime.UtcNow:HHmmss}";
+        return new BenchRun(name, $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database={name}",
+            $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres", mqPort);
+    }
+
+    /// <summary>The hosts' settings for this run, plus the benchmark's own.</summary>
+    public Dictionary<string, string> Settings(params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Patterns"] = ConnectionString, ["RabbitMq:Port"] = MqPort.ToString(), ["RabbitMq:EntityPrefix"] = Name + "-",
+            ["Reconciliation:InitialDelay"] = "01:00:00",
+        };
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
+    }
+
+    public async Task DropAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(AdminConnectionString);
+        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
     }
 }

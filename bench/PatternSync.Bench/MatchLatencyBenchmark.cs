@@ -20,19 +20,13 @@ internal static class MatchLatencyBenchmark
     {
         var sizes = args.Contains("--with-100k") ? new[] { 1_000, 10_000, 100_000 } : [1_000, 10_000];
         var queries = BenchResults.Option(args, "--queries", 200);
-        var pgPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_PG_PORT"), out var p) ? p : 55432;
-        var mqPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_RABBITMQ_PORT"), out var m) ? m : 55672;
-        var run = $"benchmatch{DateTime.UtcNow:HHmmss}";
-        var connectionString = $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database={run}";
+        var run = BenchRun.New("benchmatch");
         const string apiUrl = "http://127.0.0.1:18090";
 
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Patterns"] = connectionString, ["Database:MigrateOnStart"] = "true", ["RabbitMq:Port"] = mqPort.ToString(),
-            ["RabbitMq:EntityPrefix"] = run + "-", ["VectorIndex:Provider"] = "Postgres", ["Outbox:RelayEnabled"] = "false",
-        });
+        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("Database:MigrateOnStart", "true"),
+            ("VectorIndex:Provider", "Postgres"), ("Outbox:RelayEnabled", "false")));
         await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
         var intents = QueryIntents(queries);
 
@@ -59,10 +53,7 @@ internal static class MatchLatencyBenchmark
         BenchResults.Report("match-latency", [("index", "embedded PostgreSQL provider, exact cosine, limit 10, API as a process"), .. rows], figures);
 
         await api.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres");
-        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {run} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
+        await run.DropAsync();
         return 0;
     }
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
-using QdrantStandIn;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -14,8 +13,7 @@ namespace PatternSync.Bench;
 /// and the worker as real processes (Release builds) on the services ops/services.sh started.
 /// Commit time is the outbox row's created_at (stamped just before the commit); publish time is when
 /// a plain RabbitMQ consumer receives the event; index time is indexed_at, which the worker records
-/// after its index write. The index is the in-memory Qdrant stand-in (no Qdrant server here), so the
-/// figures include no Qdrant write cost.
+/// after its index write. The index is the embedded PostgreSQL provider (no Qdrant server here).
 /// </summary>
 internal static class PipelineLatencyBenchmark
 {
@@ -24,32 +22,22 @@ internal static class PipelineLatencyBenchmark
         var rate = BenchResults.Option(args, "--rate", 50);
         var seconds = BenchResults.Option(args, "--seconds", 20);
         var pollOnly = args.Contains("--poll-only");
-        var pgPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_PG_PORT"), out var p) ? p : 55432;
-        var mqPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_RABBITMQ_PORT"), out var m) ? m : 55672;
-        var run = $"bench{DateTime.UtcNow:HHmmss}";
-        var connectionString = $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database={run}";
+        var run = BenchRun.New("bench");
+        var connectionString = run.ConnectionString;
+        var mqPort = run.MqPort;
         const string apiUrl = "http://127.0.0.1:18080";
 
-        await using var standIn = await QdrantStandInServer.StartAsync();
-        var common = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Patterns"] = connectionString, ["RabbitMq:Port"] = mqPort.ToString(), ["RabbitMq:EntityPrefix"] = run + "-",
-        };
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, new Dictionary<string, string>(common)
-        {
-            ["Database:MigrateOnStart"] = "true", ["Outbox:ListenForNotifications"] = (!pollOnly).ToString(),
-        });
+        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"),
+            ("Database:MigrateOnStart", "true"), ("Outbox:ListenForNotifications", (!pollOnly).ToString())));
         await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
-        await using var worker = ServiceProcess.Start("SyncWorker", "http://127.0.0.1:18081", new Dictionary<string, string>(common)
-        {
-            ["Qdrant:Url"] = standIn.Url, ["Embedding:Provider"] = "MiniLM",
-        });
+        await using var worker = ServiceProcess.Start("SyncWorker", "http://127.0.0.1:18081",
+            run.Settings(("VectorIndex:Provider", "Postgres"), ("Embedding:Provider", "MiniLM")));
         await ServiceProcess.WaitReadyAsync("http://127.0.0.1:18081", TimeSpan.FromSeconds(60));
 
         var received = new ConcurrentDictionary<string, DateTimeOffset>();
         await using var connection = await new ConnectionFactory { HostName = "127.0.0.1", Port = mqPort }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        var exchange = $"{run}-PatternSync.Contracts:PatternCreated";
+        var exchange = $"{run.Name}-PatternSync.Contracts:PatternCreated";
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = (await channel.QueueDeclareAsync("", false, true, true)).QueueName;
         await channel.QueueBindAsync(queue, exchange, "");
@@ -141,12 +129,9 @@ internal static class PipelineLatencyBenchmark
             index_p50_ms = BenchResults.Percentile(index, 0.5), index_p99_ms = BenchResults.Percentile(index, 0.99), index_max_ms = index[^1],
         });
 
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres");
         await api.DisposeAsync();
         await worker.DisposeAsync();
-        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {run} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
+        await run.DropAsync();
         return 0;
     }
 

@@ -32,14 +32,10 @@ internal static class PipelineThroughputBenchmark
             embedderRate = count / watch.Elapsed.TotalSeconds;
         }
 
-        var run = BenchData.NewRun("benchthr");
+        var run = BenchRun.New("benchthr");
         const string apiUrl = "http://127.0.0.1:18110";
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Patterns"] = run.ConnectionString, ["RabbitMq:Port"] = run.MqPort.ToString(), ["RabbitMq:EntityPrefix"] = run.Name + "-",
-            ["VectorIndex:Provider"] = "Postgres", ["Reconciliation:InitialDelay"] = "01:00:00",
-        };
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, new Dictionary<string, string>(settings) { ["Database:MigrateOnStart"] = "true" });
+        var settings = run.Settings(("VectorIndex:Provider", "Postgres"));
+        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
         await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
         Console.Error.WriteLine($"committing {count} creates with no worker running...");
@@ -74,7 +70,7 @@ internal static class PipelineThroughputBenchmark
         ], new { patterns = count, embedder_per_second = embedderRate, pipeline_per_second = pipelineRate, ratio = pipelineRate / embedderRate });
         await api.DisposeAsync();
         await worker.DisposeAsync();
-        await BenchData.DropAsync(run.Admin, run.Name);
+        await run.DropAsync();
         return 0;
     }
 }

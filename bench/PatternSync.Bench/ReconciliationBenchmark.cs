@@ -14,14 +14,10 @@ internal static class ReconciliationBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var sizes = args.Contains("--with-100k") ? new[] { 10_000, 100_000 } : [10_000];
-        var run = BenchData.NewRun("benchrec");
+        var run = BenchRun.New("benchrec");
         const string apiUrl = "http://127.0.0.1:18100";
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Patterns"] = run.ConnectionString, ["RabbitMq:Port"] = run.MqPort.ToString(), ["RabbitMq:EntityPrefix"] = run.Name + "-",
-            ["VectorIndex:Provider"] = "Postgres", ["Reconciliation:InitialDelay"] = "01:00:00",
-        };
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, new Dictionary<string, string>(settings) { ["Database:MigrateOnStart"] = "true" });
+        var settings = run.Settings(("VectorIndex:Provider", "Postgres"));
+        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
         await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
         await using var worker = ServiceProcess.Start("SyncWorker", "http://127.0.0.1:18101", settings);
         await ServiceProcess.WaitReadyAsync("http://127.0.0.1:18101", TimeSpan.FromSeconds(60));
@@ -49,7 +45,7 @@ internal static class ReconciliationBenchmark
         BenchResults.Report("reconciliation", [("index", "embedded PostgreSQL provider; repairs re-embed with MiniLM"), .. rows], figures);
         await api.DisposeAsync();
         await worker.DisposeAsync();
-        await BenchData.DropAsync(run.Admin, run.Name);
+        await run.DropAsync();
         return 0;
     }
 

@@ -18,15 +18,11 @@ internal static class WritePathBenchmark
         var count = BenchResults.Option(args, "--writes", 2000);
         const int concurrency = 8;
         var samples = SampleTexts.Patterns();
-        var run = BenchData.NewRun("benchwrite");
+        var run = BenchRun.New("benchwrite");
         const string apiUrl = "http://127.0.0.1:18120";
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Patterns"] = run.ConnectionString, ["RabbitMq:Port"] = run.MqPort.ToString(), ["RabbitMq:EntityPrefix"] = run.Name + "-",
-            ["VectorIndex:Provider"] = "Postgres", ["Database:MigrateOnStart"] = "true",
-            // --no-relay separates the write path's own cost from the relay publishing on the same cores.
-            ["Outbox:RelayEnabled"] = (!args.Contains("--no-relay")).ToString(),
-        });
+        // --no-relay separates the write path's own cost from the relay publishing on the same cores.
+        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"),
+            ("Database:MigrateOnStart", "true"), ("Outbox:RelayEnabled", (!args.Contains("--no-relay")).ToString())));
         await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
@@ -63,7 +59,7 @@ internal static class WritePathBenchmark
             api_per_second = viaApi.PerSecond, api_p99_ms = BenchResults.Percentile(viaApi.Sorted, 0.99), ratio = viaApi.PerSecond / bare.PerSecond,
         });
         await api.DisposeAsync();
-        await BenchData.DropAsync(run.Admin, run.Name);
+        await run.DropAsync();
         return 0;
     }
 

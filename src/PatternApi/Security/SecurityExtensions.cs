@@ -28,6 +28,8 @@ public static class SecurityExtensions
             limiter.AddPolicy(WritePolicy, http =>
             {
                 var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+                // Without keys there is no caller to meter: the trusted local mode is not rate-limited.
+                if (!auth.RequireApiKeys) return RateLimitPartition.GetNoLimiter("local");
                 return RateLimitPartition.GetTokenBucketLimiter(http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
                     _ => new TokenBucketRateLimiterOptions
                     {
