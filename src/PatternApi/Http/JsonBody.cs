@@ -12,8 +12,6 @@ namespace PatternSync.PatternApi.Http;
 /// </summary>
 public static class JsonBody
 {
-    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-
     public static async Task<Result> ReadObjectAsync(HttpRequest request, ApiOptions limits, params string[] mediaTypes)
     {
         var contentType = request.ContentType?.Split(';')[0].Trim();
@@ -35,7 +33,7 @@ public static class JsonBody
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), NodeOptions,
+            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), nodeOptions: null,
                 new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, CommentHandling = JsonCommentHandling.Disallow });
         }
         catch (JsonException e)
