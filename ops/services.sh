@@ -12,6 +12,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA=${PATTERNSYNC_DATA_DIR:-$ROOT/.data}
+mkdir -p "$DATA"
 PG_PORT=${PATTERNSYNC_PG_PORT:-55432}
 MQ_PORT=${PATTERNSYNC_RABBITMQ_PORT:-55672}
 MQ_DIST_PORT=${PATTERNSYNC_RABBITMQ_DIST_PORT:-55673}
@@ -19,13 +20,30 @@ EPMD_PORT=${PATTERNSYNC_EPMD_PORT:-55674}
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_DIR=$DATA/postgres
 MQ_DIR=$DATA/rabbitmq
+# The services run as their own users, which must be able to reach their data folder; a checkout
+# under a private home (e.g. /root) is not reachable, so their data moves to a folder they can reach.
+# Decided from the permission bits alone, so start and stop always agree (the users may not exist yet).
+world_traversable() {
+  local dir=$1 perm
+  while [ "$dir" != "/" ]; do
+    perm=$(stat -c %a "$dir")
+    [ $(( ${perm: -1} & 1 )) -eq 1 ] || return 1
+    dir=$(dirname "$dir")
+  done
+}
+if ! world_traversable "$DATA"; then
+  FALLBACK=/var/lib/patternsync/$(printf '%s' "$ROOT" | md5sum | cut -c1-12)
+  PG_DIR=$FALLBACK/postgres
+  MQ_DIR=$FALLBACK/rabbitmq
+fi
 MQ_NODE=patternsync@localhost
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
 as_user() { # run a command as a service account, keeping the environment it needs
   local user=$1; shift
-  if [ "$(id -un)" = "$user" ]; then "$@"; else runuser -u "$user" -- "$@"; fi
+  # From /, so the service user never starts in a folder it may not enter.
+  if [ "$(id -un)" = "$user" ]; then (cd / && "$@"); else (cd / && runuser -u "$user" -- "$@"); fi
 }
 
 install_packages() {
@@ -99,7 +117,12 @@ start_rabbitmq() {
 
 stop_rabbitmq() {
   if mq_running; then
-    mq_ctl stop "$MQ_DIR/rabbitmq.pid" >/dev/null 2>&1 || kill "$(cat "$MQ_DIR/rabbitmq.pid")"
+    local pid
+    pid=$(cat "$MQ_DIR/rabbitmq.pid")
+    # rabbitmqctl needs epmd; if that is gone, stop the broker by its PID instead of waiting forever.
+    timeout 30 bash -c "$(declare -f as_user mq_ctl); HOME='$HOME' EPMD_PORT='$EPMD_PORT' MQ_NODE='$MQ_NODE' mq_ctl stop '$MQ_DIR/rabbitmq.pid'" >/dev/null 2>&1 \
+      || kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     log "RabbitMQ stopped"
   fi
   # epmd outlives the broker; ours listens on our own port, so stop exactly that one.
@@ -123,7 +146,6 @@ status() {
   if mq_running; then echo "rabbitmq: running on 127.0.0.1:$MQ_PORT"; else echo "rabbitmq: stopped"; fi
 }
 
-mkdir -p "$DATA"
 case "${1:-}" in
   start)
     [ "$(id -u)" = 0 ] || { log "run as root (it installs packages and starts services as their own users)"; exit 1; }
