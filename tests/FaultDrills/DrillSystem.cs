@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using PatternSync.Core.Embeddings;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Testing;
@@ -119,15 +118,14 @@ public sealed class DrillSystem : IAsyncDisposable
     /// <summary>Waits until the index equals PostgreSQL exactly, then counts what differs (0 when converged) and what consumers saw twice.</summary>
     public async Task<DrillFigures> SettleAsync(string scenario, int written, Stopwatch sinceFault, TimeSpan timeout)
     {
-        var index = Qdrant.CreateIndex(Alias, new EmbeddingModel(MiniLmEmbeddingGenerator.ModelId, MiniLmEmbeddingGenerator.Dimensions));
         var deadline = DateTime.UtcNow + timeout;
         (int Lost, int Stale, int Rows, int Points) diff = (-1, -1, 0, 0);
         while (true)
         {
             try
             {
-                diff = await DiffAsync(index);
-                if (diff.Lost == 0 && diff.Stale == 0 && await UnsentAsync() == 0) break;
+                diff = await DiffAsync();
+                if (diff.Lost == 0 && diff.Stale == 0 && await Database.CountUnsentAsync() == 0) break;
             }
             catch (Exception e) when (e is Grpc.Core.RpcException or Npgsql.NpgsqlException or InvalidOperationException)
             {
@@ -147,7 +145,7 @@ public sealed class DrillSystem : IAsyncDisposable
     }
 
     /// <summary>Rows the index does not hold at their version (lost), points whose payload differs from the row or that have no row (stale).</summary>
-    private async Task<(int Lost, int Stale, int Rows, int Points)> DiffAsync(IPatternVectorIndex index)
+    private async Task<(int Lost, int Stale, int Rows, int Points)> DiffAsync()
     {
         await using var db = Database.CreateDbContext();
         var rows = await db.Patterns.AsNoTracking().ToDictionaryAsync(p => p.PatternId);
@@ -172,8 +170,6 @@ public sealed class DrillSystem : IAsyncDisposable
                && p["tags"].ListValue.Values.Select(v => v.StringValue).SequenceEqual(row.Tags)
                && (row.SuccessRate is null ? p["success_rate"].KindCase == Value.KindOneofCase.NullValue : Math.Abs(p["success_rate"].DoubleValue - row.SuccessRate.Value) < 1e-9);
     }
-
-    private Task<long> UnsentAsync() => Database.CountUnsentAsync();
 
     private async Task ListenAsync()
     {
