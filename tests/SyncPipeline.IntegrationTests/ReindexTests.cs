@@ -39,13 +39,14 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         // Changes during the rebuild must reach the new collection too.
         ids.Add(await pipeline.CreatePatternAsync(_client, "Reindex: created during the rebuild"));
         await PipelineFixture.PatchAsync(_client, ids[0], """{"description": "Changed during the rebuild."}""");
-        await Eventually.UntilAsync(async () => (await index.GetInfoAsync()).Collection != before, PipelineFixture.Settle, "the alias switch");
+        // The rebuild switches the alias, then drops the old collection: wait for both.
+        await Eventually.UntilAsync(async () => (await index.GetInfoAsync()).Collection != before
+            && !await pipeline.Qdrant.Client.CollectionExistsAsync(before), PipelineFixture.Settle, "the alias switch and the old collection's removal");
         await stop.CancelAsync();
         await matching;
 
         Assert.Equal(0, failedMatches);
         Assert.True(matches > 0);
-        Assert.False(await pipeline.Qdrant.Client.CollectionExistsAsync(before));
         Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == index.BuildingAlias);
         await pipeline.ConvergedAsync(ids);
     }
