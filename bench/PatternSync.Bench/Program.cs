@@ -25,7 +25,7 @@ static int Usage()
                                              (embedded PostgreSQL index, API as a process)
           reconciliation [--with-100k]       reconciliation time at 10k (100k) patterns, in sync and with 1 % drift
           pipeline-throughput [--patterns N] embedder alone vs the pipeline draining N committed creates, and the ratio
-          write-path [--writes N] [--no-relay]
+          write-path [--writes N] [--no-relay] [--warm-up-seconds S]
                                              bare INSERT vs the API's create with outbox: throughput, p99, ratio
         Results print as a table and are written as JSON under bench/results/.
         """);

@@ -27,25 +27,15 @@ internal static class WritePathBenchmark
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
 
-        var bare = await MeasureAsync(count, concurrency, async i =>
-        {
-            var p = samples[i % samples.Count];
-            await using var command = dataSource.CreateCommand("""
-                INSERT INTO success_patterns (pattern_id, pattern_type, name, description, context_hash, execution_trace, success_criteria,
-                    quality_metrics, performance_data, tags, status, version, quality_score, match_count, success_count, failure_count,
-                    content_hash, created_at, updated_at)
-                VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb, '{}', '{}', '{}', @tags, 'active', 1, 0.9, 0, 0, 0, repeat('0', 64), now(), now())
-                """);
-            command.Parameters.AddWithValue("id", Guid.CreateVersion7());
-            command.Parameters.AddWithValue("type", p.PatternType);
-            command.Parameters.AddWithValue("name", $"bare {p.Name} #{i}");
-            command.Parameters.AddWithValue("description", p.Description);
-            command.Parameters.AddWithValue("trace", p.ExecutionTrace);
-            command.Parameters.AddWithValue("tags", p.Tags);
-            await command.ExecuteNonQueryAsync();
-        });
-        await MeasureAsync(200, concurrency, i => CreateAsync(http, samples, -1 - i)); // warm-up: JIT, pools
-        var viaApi = await MeasureAsync(count, concurrency, i => CreateAsync(http, samples, i));
+        // Both paths run to steady state first: a fresh API runs its tier-0 JIT code at about half speed
+        // for its first ~20 s under load, which is start-up, not the write path.
+        var warmUp = TimeSpan.FromSeconds(BenchResults.Option(args, "--warm-up-seconds", 20));
+        Func<int, Task> bareInsert = i => InsertAsync(dataSource, samples, i);
+        Func<int, Task> apiCreate = i => CreateAsync(http, samples, i);
+        await WarmUpAsync(warmUp / 4, concurrency, bareInsert);
+        var bare = await MeasureAsync(count, concurrency, bareInsert);
+        await WarmUpAsync(warmUp, concurrency, apiCreate);
+        var viaApi = await MeasureAsync(count, concurrency, apiCreate);
 
         BenchResults.Report("write-path",
         [
@@ -63,6 +53,24 @@ internal static class WritePathBenchmark
         return 0;
     }
 
+    private static async Task InsertAsync(NpgsqlDataSource dataSource, IReadOnlyList<SampleTexts.SamplePattern> samples, int i)
+    {
+        var p = samples[Math.Abs(i) % samples.Count];
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO success_patterns (pattern_id, pattern_type, name, description, context_hash, execution_trace, success_criteria,
+                quality_metrics, performance_data, tags, status, version, quality_score, match_count, success_count, failure_count,
+                content_hash, created_at, updated_at)
+            VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb, '{}', '{}', '{}', @tags, 'active', 1, 0.9, 0, 0, 0, repeat('0', 64), now(), now())
+            """);
+        command.Parameters.AddWithValue("id", Guid.CreateVersion7());
+        command.Parameters.AddWithValue("type", p.PatternType);
+        command.Parameters.AddWithValue("name", $"bare {p.Name} #{i}");
+        command.Parameters.AddWithValue("description", p.Description);
+        command.Parameters.AddWithValue("trace", p.ExecutionTrace);
+        command.Parameters.AddWithValue("tags", p.Tags);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static async Task CreateAsync(HttpClient http, IReadOnlyList<SampleTexts.SamplePattern> samples, int i)
     {
         var p = samples[Math.Abs(i) % samples.Count];
@@ -72,6 +80,17 @@ internal static class WritePathBenchmark
             ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode?)t).ToArray()), ["execution_trace"] = JsonNode.Parse(p.ExecutionTrace),
         });
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Writes with negative numbers (distinct names) until the time is up.</summary>
+    private static async Task WarmUpAsync(TimeSpan duration, int concurrency, Func<int, Task> write)
+    {
+        var next = 0;
+        var until = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, _) =>
+        {
+            while (until.Elapsed < duration) await write(-1 - Interlocked.Increment(ref next));
+        });
     }
 
     private static async Task<(double PerSecond, List<double> Sorted)> MeasureAsync(int count, int concurrency, Func<int, Task> write)

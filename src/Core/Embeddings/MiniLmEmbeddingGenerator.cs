@@ -8,7 +8,8 @@ namespace PatternSync.Core.Embeddings;
 /// The local all-MiniLM-L6-v2 model (in-process ONNX, 384 dimensions, vectors already normalised).
 /// The model is compute-bound on the CPU, so how a call is run decides its speed:
 /// <list type="bullet">
-/// <item>one text (a match query) runs on a session that spreads it over every core, for latency;</item>
+/// <item>one text (a match query) runs on a session that spreads it over every core, for latency,
+/// and whose threads sleep rather than spin between queries;</item>
 /// <item>several texts (sync batches) are sorted by length, so a micro-batch pads little, and
 /// micro-batches run side by side, one core each, on a single-threaded session: measured here about
 /// 1.5× the throughput of one large batch, whose padding and working set grow with its size.</item>
@@ -21,7 +22,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public const int Dimensions = 384;
     private const int MicroBatchSize = 2;
 
-    private readonly Lazy<SentenceEncoder> _interactive = new(() => new SentenceEncoder(new SessionOptions()), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<SentenceEncoder> _interactive = new(() => new SentenceEncoder(InteractiveOptions()), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly Lazy<SentenceEncoder> _perCore = new(() => new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1 }), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", null, ModelId, Dimensions);
 
@@ -37,6 +38,17 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             return new GeneratedEmbeddings<Embedding<float>>(
                 vectors.Select(vector => new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = now }));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// ONNX Runtime's worker threads spin after each run by default, waiting for the next one: between
+    /// sparse queries that burns whole cores the API's requests, PostgreSQL and the relay need.
+    /// </summary>
+    private static SessionOptions InteractiveOptions()
+    {
+        var options = new SessionOptions();
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     private float[][] EncodeSideBySide(string[] texts, CancellationToken cancellationToken)
