@@ -14,7 +14,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         var dll = Path.Combine(BenchResults.RepositoryRoot, "src", project, "bin", "Release", "net10.0", $"PatternSync.{project}.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url, "--contentRoot", Path.Combine(BenchResults.RepositoryRoot, "src", project)])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)!,
         };

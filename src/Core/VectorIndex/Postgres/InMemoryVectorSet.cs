@@ -30,6 +30,8 @@ internal sealed class InMemoryVectorSet
             if (!filter.Matches(entry.Payload)) continue;
             var score = Dot(normalised, entry.Vector);
             if (score < scoreThreshold) continue;
+            // Most patterns lose to the current top: skip them before allocating a match.
+            if (best.Count == limit && best.TryPeek(out _, out var lowest) && score <= lowest) continue;
             best.Enqueue(new VectorMatch(entry.Payload.PatternId, score, entry.Payload.Version, entry.Payload.ContentHash), score);
             if (best.Count > limit) best.Dequeue();
         }
