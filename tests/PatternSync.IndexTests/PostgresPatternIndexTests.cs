@@ -48,6 +48,21 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
     }
 
     [Fact]
+    public async Task A_process_reads_a_bulk_change_larger_than_one_refresh_page_completely()
+    {
+        var otherProcess = new PostgresPatternIndex(fixture.DataSource, Model);
+        Assert.Equal(0, await otherProcess.CountAsync());
+
+        // 4500 changes: more than two of the 2000-row pages a refresh reads at a time.
+        var points = Enumerable.Range(0, 4500).Select(i => Point(Payload(Guid.NewGuid()), 1, i % 7, 0, 0)).ToList();
+        foreach (var chunk in points.Chunk(500)) await Index.UpsertAsync(chunk);
+
+        Assert.Equal(4500, await otherProcess.CountAsync());
+        var best = await otherProcess.SearchAsync(new float[] { 0, 1, 0, 0 }, PatternSearchFilter.None, 3, 0f);
+        Assert.All(best, match => Assert.Equal(6, points.Single(p => p.Payload.PatternId == match.PatternId).Vector.Span[1]));
+    }
+
+    [Fact]
     public async Task Vectors_of_another_model_are_refused_clearly()
     {
         await Index.UpsertAsync([Point(Payload(Guid.NewGuid()), 1, 0, 0, 0)]);

@@ -15,9 +15,10 @@ namespace PatternSync.Core.VectorIndex.Postgres;
 public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingModel model) : IPatternVectorIndex
 {
     private static readonly TimeSpan LateCommitWindow = TimeSpan.FromSeconds(1);
+    private const int RefreshPageSize = 2000;
     private readonly string _modelKey = $"{model.Name}/{model.Dimensions}";
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly InMemoryVectorSet _vectors = new();
+    private readonly InMemoryVectorSet _vectors = new(model.Dimensions);
     private readonly Queue<(DateTime SeenAt, long Seq)> _recentSeqs = new();
     private long _appliedSeq;
     private long _safeSeq;
@@ -169,27 +170,39 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         return new VectorIndexInfo("postgres", "pattern_vectors", "green", count, count, model.Dimensions);
     }
 
-    /// <summary>Applies the rows changed since the last refresh, re-reading the last second's in case one committed late.</summary>
+    /// <summary>
+    /// Applies the rows changed since the last refresh, re-reading the last second's in case one committed late.
+    /// It reads in pages ordered by change_seq: the LIMIT keeps the planner on the change_seq index even when
+    /// the table's statistics are stale (after a bulk load an unbounded range looked large enough for a
+    /// sequential scan of every vector, 6 ms per match at 10k patterns), and bounds each read at start-up.
+    /// </summary>
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT pattern_id, change_seq, deleted, version, embedding, content_hash, pattern_type, status, tags,
-                   quality_score, success_rate, match_count, created_at, last_matched_at
-            FROM pattern_vectors WHERE change_seq > @since ORDER BY change_seq
-            """);
-        command.Parameters.AddWithValue("since", _safeSeq);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var since = _safeSeq;
+        int read;
+        do
         {
-            var id = reader.GetGuid(0);
-            var seq = reader.GetInt64(1);
-            var entry = reader.GetBoolean(2) || reader.IsDBNull(4) ? null : new InMemoryVectorSet.Entry(new PatternPayload(
-                id, reader.GetString(6), reader.GetInt32(3), reader.GetString(7), reader.GetFieldValue<string[]>(8), reader.GetDouble(9),
-                reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetInt32(11), reader.GetInt64(12),
-                reader.IsDBNull(13) ? null : reader.GetInt64(13), reader.GetString(5)), reader.GetFieldValue<float[]>(4), seq);
-            _vectors.Apply(id, seq, entry);
-            _appliedSeq = Math.Max(_appliedSeq, seq);
-        }
+            await using var command = dataSource.CreateCommand("""
+                SELECT pattern_id, change_seq, deleted, version, embedding, content_hash, pattern_type, status, tags,
+                       quality_score, success_rate, match_count, created_at, last_matched_at
+                FROM pattern_vectors WHERE change_seq > @since ORDER BY change_seq LIMIT @page
+                """);
+            command.Parameters.AddWithValue("since", since);
+            command.Parameters.AddWithValue("page", RefreshPageSize);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            for (read = 0; await reader.ReadAsync(cancellationToken); read++)
+            {
+                var id = reader.GetGuid(0);
+                since = reader.GetInt64(1);
+                var removed = reader.GetBoolean(2) || reader.IsDBNull(4);
+                var payload = removed ? null : new PatternPayload(
+                    id, reader.GetString(6), reader.GetInt32(3), reader.GetString(7), reader.GetFieldValue<string[]>(8), reader.GetDouble(9),
+                    reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetInt32(11), reader.GetInt64(12),
+                    reader.IsDBNull(13) ? null : reader.GetInt64(13), reader.GetString(5));
+                _vectors.Apply(id, since, payload, removed ? null : reader.GetFieldValue<float[]>(4));
+                _appliedSeq = Math.Max(_appliedSeq, since);
+            }
+        } while (read == RefreshPageSize);
         var now = DateTime.UtcNow;
         _recentSeqs.Enqueue((now, _appliedSeq));
         while (_recentSeqs.Count > 0 && now - _recentSeqs.Peek().SeenAt > LateCommitWindow) _safeSeq = _recentSeqs.Dequeue().Seq;
