@@ -22,9 +22,17 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public const int Dimensions = 384;
     private const int MicroBatchSize = 2;
 
-    private readonly Lazy<SentenceEncoder> _interactive = new(() => new SentenceEncoder(InteractiveOptions()), LazyThreadSafetyMode.ExecutionAndPublication);
-    private readonly Lazy<SentenceEncoder> _perCore = new(() => new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1 }), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly SessionOptions _interactiveOptions = InteractiveOptions();
+    private readonly SessionOptions _perCoreOptions = new() { IntraOpNumThreads = 1 };
+    private readonly Lazy<SentenceEncoder> _interactive;
+    private readonly Lazy<SentenceEncoder> _perCore;
     private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", null, ModelId, Dimensions);
+
+    public MiniLmEmbeddingGenerator()
+    {
+        _interactive = new(() => new SentenceEncoder(_interactiveOptions), LazyThreadSafetyMode.ExecutionAndPublication);
+        _perCore = new(() => new SentenceEncoder(_perCoreOptions), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
@@ -75,5 +83,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         if (_interactive.IsValueCreated) _interactive.Value.Dispose();
         if (_perCore.IsValueCreated) _perCore.Value.Dispose();
+        _interactiveOptions.Dispose();
+        _perCoreOptions.Dispose();
     }
 }
