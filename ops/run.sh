@@ -69,7 +69,7 @@ done
 
 say "loading the sample patterns..."
 ops/load-sample-data.sh "$API_URL"
-say "waiting for the index to hold them (the local model embeds ~20 long texts/s on 2 cores)..."
+say "waiting for the index to hold them (the local model embeds ~35 long texts/s on 2 cores)..."
 while true; do
   left=$(curl -fs -H "X-Api-Key: $API_KEY" "$API_URL/api/v1/sync/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["patterns_not_indexed"])')
   printf '\r[run] patterns not indexed yet: %-6s' "$left" >&2
