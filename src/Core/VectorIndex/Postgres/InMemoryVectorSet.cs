@@ -6,8 +6,8 @@ namespace PatternSync.Core.VectorIndex.Postgres;
 /// <summary>
 /// This process's copy of the embedded index: normalised vectors and payloads, searched exactly
 /// (a dot product per pattern, SIMD-wide). The vectors sit in one contiguous array, slot after slot,
-/// so a search streams through memory instead of chasing one heap object per pattern: between
-/// queries other work evicts the caches, and a scattered layout then cost ~1 µs per pattern.
+/// so a search streams through memory instead of chasing one heap object per pattern (measured
+/// at 100k patterns in the API: about 24 ms per search scattered, 9 ms contiguous).
 /// Not thread-safe; <see cref="PostgresPatternIndex"/> guards it.
 /// </summary>
 internal sealed class InMemoryVectorSet(int dimensions)

@@ -172,9 +172,9 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
 
     /// <summary>
     /// Applies the rows changed since the last refresh, re-reading the last second's in case one committed late.
-    /// It reads in pages ordered by change_seq: the LIMIT keeps the planner on the change_seq index even when
-    /// the table's statistics are stale (after a bulk load an unbounded range looked large enough for a
-    /// sequential scan of every vector, 6 ms per match at 10k patterns), and bounds each read at start-up.
+    /// It reads in pages ordered by change_seq: the LIMIT keeps the planner on the change_seq index, and bounds
+    /// each read at start-up. Unbounded, a refresh that found nothing took 6 ms at 10k patterns right after a
+    /// bulk load (statistics not yet updated), under 0.5 ms with the LIMIT.
     /// </summary>
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
