@@ -93,14 +93,19 @@ public sealed class DrillSystem : IAsyncDisposable
         return writes;
     }
 
-    /// <summary>Retries while a host is down: a client keeps trying a write it has not seen succeed (the drill's clients are patient producers).</summary>
+    /// <summary>
+    /// Retries while a host is down: a client keeps trying a write it has not seen succeed (the drill's clients
+    /// are patient producers), with one Idempotency-Key per POST, so a retry of a write that did commit is not a second one.
+    /// </summary>
     private static async Task<Guid> SendAsync(HttpClient client, HttpMethod method, string path, JsonObject? body)
     {
+        var idempotencyKey = method == HttpMethod.Post ? Guid.NewGuid().ToString() : null;
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 var request = new HttpRequestMessage(method, path);
+                if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
                 if (body is not null)
                     request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, method == HttpMethod.Patch ? "application/merge-patch+json" : "application/json");
                 var response = await client.SendAsync(request);

@@ -125,6 +125,8 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
         Assert.Equal(0, figures.Lost);
         Assert.Equal(0, figures.Stale);
         Assert.Equal(0, figures.Unaccounted);
+        // Every sixth pattern is deleted; a retried create (same Idempotency-Key) must not have made a second one.
+        Assert.Equal(Patterns - Patterns / 6, figures.PointsInIndex);
     }
 
     private static HttpClient Client(HostProcess host) => new() { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromSeconds(30) };

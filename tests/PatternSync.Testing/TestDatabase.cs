@@ -34,7 +34,7 @@ public sealed class TestDatabase : IAsyncDisposable
         new(new DbContextOptionsBuilder<PatternDbContext>().UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options);
 
     /// <summary>Empties every table the application writes.</summary>
-    public Task ResetAsync() => ExecuteAsync("TRUNCATE success_patterns, outbox_messages RESTART IDENTITY");
+    public Task ResetAsync() => ExecuteAsync("TRUNCATE success_patterns, outbox_messages, idempotent_requests RESTART IDENTITY");
 
     public async Task ExecuteAsync(string sql)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PatternSync.Core.Idempotency;
 using PatternSync.Core.Outbox;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.Reconciliation;
@@ -12,6 +13,7 @@ public sealed class PatternDbContext(DbContextOptions<PatternDbContext> options)
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PatternDbContext).Assembly);

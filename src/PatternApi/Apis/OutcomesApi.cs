@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PatternSync.Core.Outbox;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Http;
+using PatternSync.PatternApi.Idempotency;
 using PatternSync.PatternApi.Patterns;
 using PatternSync.PatternApi.Security;
 
@@ -14,7 +16,8 @@ namespace PatternSync.PatternApi.Apis;
 /// pattern. Increments match_count and the success or failure count, recomputes success_rate,
 /// sets last_matched_at, and advances the pattern's version (the one change counter the sync's
 /// version guard orders on), with a PatternOutcomeRecorded outbox row in the same transaction.
-/// The row lock makes concurrent outcomes take turns, so no increment is lost.
+/// The row lock makes concurrent outcomes take turns, so no increment is lost; an Idempotency-Key
+/// makes a retried report count once (<see cref="IdempotentWrites"/>).
 /// </summary>
 public static class OutcomesApi
 {
@@ -42,8 +45,31 @@ public static class OutcomesApi
         };
         if (succeeded is null) errors["success"] = ["is required: true or false."];
         if (errors.Count > 0 || succeeded is not { } success) return TypedResults.ValidationProblem(errors, title: "The outcome is not valid");
+        var (idempotent, keyProblem) = IdempotentWrites.Read(request, body.Body!);
+        if (keyProblem is not null) return keyProblem;
 
         var cancellationToken = request.HttpContext.RequestAborted;
+        if (idempotent is not null)
+        {
+            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent, request.HttpContext.Response, cancellationToken);
+            if (reused is not null) return reused;
+            if (replay is not null) return OkResponse(request, replay);
+        }
+        try
+        {
+            return await RecordAsync(id, success, idempotent, request, services, cancellationToken);
+        }
+        catch (DbUpdateException e) when (IdempotentWrites.IsDuplicate(e))
+        {
+            services.Db.ChangeTracker.Clear();
+            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent!, request.HttpContext.Response, cancellationToken);
+            return reused is not null ? reused : OkResponse(request, replay!);
+        }
+    }
+
+    private static async Task<Results<Ok<PatternResponse>, ValidationProblem, ProblemHttpResult>> RecordAsync(
+        Guid id, bool success, IdempotentWrites.Request? idempotent, HttpRequest request, PatternServices services, CancellationToken cancellationToken)
+    {
         await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
         var pattern = await PatternsApi.LockAsync(services, id, cancellationToken);
         if (pattern is null) return PatternProblems.NotFound(id);
@@ -57,10 +83,16 @@ public static class OutcomesApi
         pattern.Version++;
         pattern.UpdatedAt = now;
         services.Db.OutboxMessages.Add(OutboxMessageFactory.OutcomeRecorded(pattern, success, now));
+        var response = PatternResponse.From(pattern);
+        if (idempotent is not null) services.Idempotency.Remember(idempotent, response);
         await services.Db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return OkResponse(request, response);
+    }
 
+    private static Ok<PatternResponse> OkResponse(HttpRequest request, PatternResponse pattern)
+    {
         request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
-        return TypedResults.Ok(PatternResponse.From(pattern));
+        return TypedResults.Ok(pattern);
     }
 }

@@ -6,6 +6,7 @@ using PatternSync.Core.Outbox;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Http;
+using PatternSync.PatternApi.Idempotency;
 using PatternSync.PatternApi.Patterns;
 using PatternSync.PatternApi.Security;
 
@@ -14,6 +15,7 @@ namespace PatternSync.PatternApi.Apis;
 /// <summary>
 /// <c>/api/v1/patterns</c>: create, read, list, merge-patch and delete success patterns. Every change
 /// saves the pattern and exactly one outbox row in one transaction; the relay publishes the row.
+/// A create with an Idempotency-Key is written once however often it is retried (<see cref="IdempotentWrites"/>).
 /// </summary>
 public static class PatternsApi
 {
@@ -40,17 +42,42 @@ public static class PatternsApi
     {
         var body = await JsonBody.ReadObjectAsync(request, options.Value, "application/json");
         if (body.Problem is not null) return body.Problem;
+        var (idempotent, keyProblem) = IdempotentWrites.Read(request, body.Body!);
+        if (keyProblem is not null) return keyProblem;
         var (document, errors) = PatternValidator.Validate(body.Body!);
         if (document is null) return TypedResults.ValidationProblem(errors, title: "The pattern is not valid");
 
+        var cancellationToken = request.HttpContext.RequestAborted;
+        if (idempotent is not null)
+        {
+            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent, request.HttpContext.Response, cancellationToken);
+            if (reused is not null) return reused;
+            if (replay is not null) return CreatedResponse(request, replay);
+        }
+
         var now = services.Clock.GetUtcNowForPostgres();
         var pattern = document.ToNewPattern(Guid.CreateVersion7(now), now);
+        var response = PatternResponse.From(pattern);
         services.Db.Patterns.Add(pattern);
         services.Db.OutboxMessages.Add(OutboxMessageFactory.Created(pattern, now));
-        await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
+        if (idempotent is not null) services.Idempotency.Remember(idempotent, response);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (IdempotentWrites.IsDuplicate(e))
+        {
+            services.Db.ChangeTracker.Clear();
+            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent!, request.HttpContext.Response, cancellationToken);
+            return reused is not null ? reused : CreatedResponse(request, replay!);
+        }
+        return CreatedResponse(request, response);
+    }
 
+    private static Created<PatternResponse> CreatedResponse(HttpRequest request, PatternResponse pattern)
+    {
         request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
-        return TypedResults.Created($"/api/v1/patterns/{pattern.PatternId}", PatternResponse.From(pattern));
+        return TypedResults.Created($"/api/v1/patterns/{pattern.PatternId}", pattern);
     }
 
     public static async Task<Results<Ok<PatternResponse>, ProblemHttpResult>> GetPattern(

@@ -3,6 +3,7 @@ using PatternSync.Core.Embeddings;
 using PatternSync.Core.Hosting;
 using PatternSync.Core.Messaging;
 using PatternSync.Core.VectorIndex;
+using PatternSync.PatternApi.Idempotency;
 using PatternSync.PatternApi.Matching;
 using PatternSync.PatternApi.Operations;
 using PatternSync.PatternApi.Security;
@@ -18,6 +19,7 @@ public static class ApplicationExtensions
         builder.AddPatternStore();
         builder.AddPatternBus();
         builder.AddOutboxRelay();
+        builder.AddIdempotentWrites();
         builder.AddPatternEmbeddings();
         builder.AddPatternVectorIndex();
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();

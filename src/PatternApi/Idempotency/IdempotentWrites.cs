@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using PatternSync.Core.Idempotency;
+using PatternSync.Core.Persistence;
+using PatternSync.Core.Serialization;
+
+namespace PatternSync.PatternApi.Idempotency;
+
+/// <summary>
+/// The <c>Idempotency-Key</c> header on the POST writes (create, outcome). A retry with the same key
+/// gets the first response again, marked <c>Idempotent-Replayed: true</c>, instead of a second pattern
+/// or a second counted outcome; the same key with another request is a 422. The key's row is written
+/// in the write's own transaction, so the two commit together or not at all, and a concurrent
+/// duplicate waits on the key's primary key, fails, and replays what the first one committed.
+/// </summary>
+public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock)
+{
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public sealed record Request(string Caller, string Key, string Hash);
+
+    /// <summary>Reads the header: no request when it is absent, a 400 naming it when it is unusable.</summary>
+    public static (Request? Request, ValidationProblem? Problem) Read(HttpRequest http, JsonObject body)
+    {
+        if (!http.Headers.TryGetValue(IdempotencyKeys.Header, out var values)) return (null, null);
+        var key = values.ToString();
+        var problem = values.Count != 1 ? "must be sent once." : IdempotencyKeys.Problem(key);
+        if (problem is not null)
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeys.Header] = [problem] },
+                title: "The Idempotency-Key header is not valid"));
+        var caller = http.HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Method} {http.Path}\n{body.ToJsonString()}")));
+        return (new Request(caller, key, hash), null);
+    }
+
+    /// <summary>The first response to this key, if it was answered; a 422 when the key came with another request.</summary>
+    public async Task<(T? Replay, ProblemHttpResult? Problem)> FindAsync<T>(Request request, HttpResponse response, CancellationToken cancellationToken)
+        where T : class
+    {
+        var seen = await db.IdempotentRequests.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Caller == request.Caller && r.Key == request.Key, cancellationToken);
+        if (seen is null) return (null, null);
+        if (seen.RequestHash != request.Hash)
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                detail: $"The {IdempotencyKeys.Header} '{request.Key}' was sent before with a different request. Use a new key for a new request."));
+        response.Headers[ReplayedHeader] = "true";
+        return (JsonSerializer.Deserialize<T>(seen.Response, PatternJson.Options), null);
+    }
+
+    /// <summary>Adds the key and its response to the write's unit of work (saved with it).</summary>
+    public void Remember<T>(Request request, T response) => db.IdempotentRequests.Add(new IdempotentRequest
+    {
+        Caller = request.Caller, Key = request.Key, RequestHash = request.Hash,
+        Response = JsonSerializer.Serialize(response, PatternJson.Options), CreatedAt = clock.GetUtcNowForPostgres(),
+    });
+
+    /// <summary>A concurrent request with the same key committed first.</summary>
+    public static bool IsDuplicate(DbUpdateException e) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_idempotent_requests" };
+}
