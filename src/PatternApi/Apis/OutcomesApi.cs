@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PatternSync.Core.Outbox;
 using PatternSync.Core.Persistence;
@@ -48,31 +47,19 @@ public static class OutcomesApi
         var (idempotent, keyProblem) = IdempotentWrites.Read(request, body.Body!);
         if (keyProblem is not null) return keyProblem;
 
-        var cancellationToken = request.HttpContext.RequestAborted;
-        if (idempotent is not null)
-        {
-            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent, request.HttpContext.Response, cancellationToken);
-            if (reused is not null) return reused;
-            if (replay is not null) return OkResponse(request, replay);
-        }
-        try
-        {
-            return await RecordAsync(id, success, idempotent, request, services, cancellationToken);
-        }
-        catch (DbUpdateException e) when (IdempotentWrites.IsDuplicate(e))
-        {
-            services.Db.ChangeTracker.Clear();
-            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent!, request.HttpContext.Response, cancellationToken);
-            return reused is not null ? reused : OkResponse(request, replay!);
-        }
+        var (recorded, problem) = await services.Idempotency.OnceAsync(idempotent, request.HttpContext.Response,
+            () => RecordAsync(id, success, idempotent, services, request.HttpContext.RequestAborted), request.HttpContext.RequestAborted);
+        if (problem is not null) return problem;
+        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(recorded!.Version);
+        return TypedResults.Ok(recorded);
     }
 
-    private static async Task<Results<Ok<PatternResponse>, ValidationProblem, ProblemHttpResult>> RecordAsync(
-        Guid id, bool success, IdempotentWrites.Request? idempotent, HttpRequest request, PatternServices services, CancellationToken cancellationToken)
+    private static async Task<(PatternResponse? Response, ProblemHttpResult? Problem)> RecordAsync(
+        Guid id, bool success, IdempotentWrites.Request? idempotent, PatternServices services, CancellationToken cancellationToken)
     {
         await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
         var pattern = await PatternsApi.LockAsync(services, id, cancellationToken);
-        if (pattern is null) return PatternProblems.NotFound(id);
+        if (pattern is null) return (null, PatternProblems.NotFound(id));
 
         var now = services.Clock.GetUtcNowForPostgres();
         pattern.MatchCount++;
@@ -87,12 +74,6 @@ public static class OutcomesApi
         if (idempotent is not null) services.Idempotency.Remember(idempotent, response);
         await services.Db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return OkResponse(request, response);
-    }
-
-    private static Ok<PatternResponse> OkResponse(HttpRequest request, PatternResponse pattern)
-    {
-        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
-        return TypedResults.Ok(pattern);
+        return (response, null);
     }
 }

@@ -47,37 +47,20 @@ public static class PatternsApi
         var (document, errors) = PatternValidator.Validate(body.Body!);
         if (document is null) return TypedResults.ValidationProblem(errors, title: "The pattern is not valid");
 
-        var cancellationToken = request.HttpContext.RequestAborted;
-        if (idempotent is not null)
+        var (created, problem) = await services.Idempotency.OnceAsync(idempotent, request.HttpContext.Response, async () =>
         {
-            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent, request.HttpContext.Response, cancellationToken);
-            if (reused is not null) return reused;
-            if (replay is not null) return CreatedResponse(request, replay);
-        }
-
-        var now = services.Clock.GetUtcNowForPostgres();
-        var pattern = document.ToNewPattern(Guid.CreateVersion7(now), now);
-        var response = PatternResponse.From(pattern);
-        services.Db.Patterns.Add(pattern);
-        services.Db.OutboxMessages.Add(OutboxMessageFactory.Created(pattern, now));
-        if (idempotent is not null) services.Idempotency.Remember(idempotent, response);
-        try
-        {
-            await services.Db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (IdempotentWrites.IsDuplicate(e))
-        {
-            services.Db.ChangeTracker.Clear();
-            var (replay, reused) = await services.Idempotency.FindAsync<PatternResponse>(idempotent!, request.HttpContext.Response, cancellationToken);
-            return reused is not null ? reused : CreatedResponse(request, replay!);
-        }
-        return CreatedResponse(request, response);
-    }
-
-    private static Created<PatternResponse> CreatedResponse(HttpRequest request, PatternResponse pattern)
-    {
-        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
-        return TypedResults.Created($"/api/v1/patterns/{pattern.PatternId}", pattern);
+            var now = services.Clock.GetUtcNowForPostgres();
+            var pattern = document.ToNewPattern(Guid.CreateVersion7(now), now);
+            var response = PatternResponse.From(pattern);
+            services.Db.Patterns.Add(pattern);
+            services.Db.OutboxMessages.Add(OutboxMessageFactory.Created(pattern, now));
+            if (idempotent is not null) services.Idempotency.Remember(idempotent, response);
+            await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
+            return (response, (ProblemHttpResult?)null);
+        }, request.HttpContext.RequestAborted);
+        if (problem is not null) return problem;
+        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(created!.Version);
+        return TypedResults.Created($"/api/v1/patterns/{created.PatternId}", created);
     }
 
     public static async Task<Results<Ok<PatternResponse>, ProblemHttpResult>> GetPattern(

@@ -39,8 +39,39 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock)
         return (new Request(caller, key, hash), null);
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or a 422
+    /// when it came with another request) without writing; a concurrent duplicate that loses the race on
+    /// the key's primary key replays the winner's response. Without a key, just writes. The write must
+    /// <see cref="Remember{T}"/> its response in its own unit of work.
+    /// </summary>
+    public async Task<(T? Response, ProblemHttpResult? Problem)> OnceAsync<T>(Request? request, HttpResponse response,
+        Func<Task<(T? Response, ProblemHttpResult? Problem)>> write, CancellationToken cancellationToken) where T : class
+    {
+        if (request is null) return await write();
+        var (replay, reused) = await FindAsync<T>(request, response, cancellationToken);
+        if (replay is not null || reused is not null) return (replay, reused);
+        try
+        {
+            return await write();
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException
+            { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_idempotent_requests" })
+        {
+            db.ChangeTracker.Clear();
+            return await FindAsync<T>(request, response, cancellationToken);
+        }
+    }
+
+    /// <summary>Adds the key and its response to the write's unit of work (saved with it).</summary>
+    public void Remember<T>(Request request, T response) => db.IdempotentRequests.Add(new IdempotentRequest
+    {
+        Caller = request.Caller, Key = request.Key, RequestHash = request.Hash,
+        Response = JsonSerializer.Serialize(response, PatternJson.Options), CreatedAt = clock.GetUtcNowForPostgres(),
+    });
+
     /// <summary>The first response to this key, if it was answered; a 422 when the key came with another request.</summary>
-    public async Task<(T? Replay, ProblemHttpResult? Problem)> FindAsync<T>(Request request, HttpResponse response, CancellationToken cancellationToken)
+    private async Task<(T? Replay, ProblemHttpResult? Problem)> FindAsync<T>(Request request, HttpResponse response, CancellationToken cancellationToken)
         where T : class
     {
         var seen = await db.IdempotentRequests.AsNoTracking()
@@ -52,15 +83,4 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock)
         response.Headers[ReplayedHeader] = "true";
         return (JsonSerializer.Deserialize<T>(seen.Response, PatternJson.Options), null);
     }
-
-    /// <summary>Adds the key and its response to the write's unit of work (saved with it).</summary>
-    public void Remember<T>(Request request, T response) => db.IdempotentRequests.Add(new IdempotentRequest
-    {
-        Caller = request.Caller, Key = request.Key, RequestHash = request.Hash,
-        Response = JsonSerializer.Serialize(response, PatternJson.Options), CreatedAt = clock.GetUtcNowForPostgres(),
-    });
-
-    /// <summary>A concurrent request with the same key committed first.</summary>
-    public static bool IsDuplicate(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_idempotent_requests" };
 }
