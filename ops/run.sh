@@ -37,9 +37,15 @@ WORKER_DLL=src/SyncWorker/bin/Release/net10.0/PatternSync.SyncWorker.dll
 say "migrating the database..."
 dotnet "$API_DLL" migrate --contentRoot "$ROOT/src/PatternApi" >"$RUN_DIR/migrate.log" 2>&1 || { cat "$RUN_DIR/migrate.log" >&2; exit 1; }
 
+keys() { ASPNETCORE_CONTENTROOT="$ROOT/src/PatternApi" Serilog__MinimumLevel__Default=Warning dotnet "$API_DLL" keys "$@"; }
+# The development keys of earlier runs (named "ops/run.sh ...") are revoked, so they do not pile up.
+revoke_run_keys() {
+  keys list 2>/dev/null | awk '$3 == "ops/run.sh" && $NF == "active" { print $2 }' \
+    | while read -r prefix; do keys revoke "$prefix" >/dev/null 2>&1 || true; done
+}
 say "creating a development API key..."
-API_KEY=$(ASPNETCORE_CONTENTROOT="$ROOT/src/PatternApi" Serilog__MinimumLevel__Default=Warning \
-  dotnet "$API_DLL" keys create "ops/run.sh $(date +%F)" --scopes patterns:read,patterns:write,ops:admin 2>/dev/null | grep '^ps_' || true)
+revoke_run_keys
+API_KEY=$(keys create "ops/run.sh $(date +%F)" --scopes patterns:read,patterns:write,ops:admin 2>/dev/null | grep '^ps_' || true)
 [ -n "$API_KEY" ] || { say "could not create an API key"; exit 1; }
 export PATTERNSYNC_API_KEY=$API_KEY
 
@@ -51,6 +57,7 @@ stop_all() {
     rm -f "$pidfile"
   done
   wait 2>/dev/null || true
+  revoke_run_keys
   # Stop the services only if this run started them.
   [ "$services_were_running" -ge 2 ] || as_root ops/services.sh stop
 }
