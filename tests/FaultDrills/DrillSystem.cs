@@ -141,10 +141,12 @@ public sealed class DrillSystem : IAsyncDisposable
             await Task.Delay(250);
         }
         var converged = sinceFault.Elapsed;
-        await Task.Delay(500); // the last deliveries to the plain consumer
+        // The plain consumer may still be reconnecting (after a broker restart) while the index has converged.
         await using var db = Database.CreateDbContext();
         var messageIds = await db.OutboxMessages.Select(m => m.MessageId.ToString()).ToListAsync();
-        var unaccounted = messageIds.Count(id => !_seen.ContainsKey(id));
+        int unaccounted;
+        while ((unaccounted = messageIds.Count(id => !_seen.ContainsKey(id))) > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
         var duplicates = _seen.Values.Sum(count => count - 1);
         return new DrillFigures(scenario, written, diff.Points, diff.Lost, diff.Stale, duplicates, unaccounted, converged);
     }

@@ -12,6 +12,10 @@ namespace PatternSync.PatternApi.Outbox;
 /// LOCKED), publishes it concurrently with publisher confirms, and records each row's outcome in
 /// the same transaction. A failed publish is retried later with exponential backoff; an
 /// unreachable database or broker is logged once per outage, not once per row or pass.
+/// While the broker is unreachable the rows are not at fault, so their backoff does not hold them
+/// back: every poll interval a pass tries them all again, and the first publish that succeeds
+/// clears the backoff of every waiting row, so the relay catches up as soon as the broker returns
+/// (not up to <see cref="OutboxOptions.MaxRetryDelay"/> later).
 /// Delivery is at-least-once: a crash between publish and commit publishes the row again.
 /// </summary>
 public sealed partial class OutboxRelay(
@@ -21,6 +25,7 @@ public sealed partial class OutboxRelay(
     private readonly OutboxOptions _options = options.Value;
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
     private bool _failing;
+    private bool _brokerUnreachable;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,7 +40,9 @@ public sealed partial class OutboxRelay(
                 await PruneIfDueAsync(stoppingToken);
                 Recovered();
                 backoff = TimeSpan.FromSeconds(1);
-                await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                // While the broker is away, new commits must not turn into back-to-back failing passes.
+                if (_brokerUnreachable) await Task.Delay(_options.PollInterval, clock, stoppingToken);
+                else await signal.WaitAsync(_options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -50,42 +57,66 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    /// <returns>How many rows the pass claimed.</returns>
+    /// <returns>How many rows the pass claimed; 0 also when the broker did not answer.</returns>
     public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = await OutboxStore.ClaimAsync(connection, transaction, _options.BatchSize, cancellationToken);
+        var rows = await OutboxStore.ClaimAsync(connection, transaction, _options.BatchSize, ignoreBackoff: _brokerUnreachable, cancellationToken);
         if (rows.Count == 0) return 0;
 
         // One pass holds at most one row per pattern, so publishing them concurrently keeps per-pattern order.
         var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
         var now = clock.GetUtcNow();
+        var published = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToList();
         var failures = outcomes.Where(o => o.Error is not null)
             .Select(o => new OutboxFailure(o.Row.Id, o.Error!, now + RetryDelay(o.Row.Attempts)))
             .ToList();
-        await OutboxStore.MarkSentAsync(connection, transaction, outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToList(), cancellationToken);
+        var brokerDown = published.Count == 0 && outcomes.Any(o => o.BrokerFault);
+        var brokerBack = published.Count > 0 && _brokerUnreachable;
+        await OutboxStore.MarkSentAsync(connection, transaction, published, cancellationToken);
         await OutboxStore.MarkFailedAsync(connection, transaction, failures, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        if (brokerDown)
+        {
+            if (!_brokerUnreachable) LogBrokerUnreachable(outcomes.First(o => o.BrokerFault).Error!);
+            _brokerUnreachable = true;
+            return 0;
+        }
+        if (brokerBack)
+        {
+            _brokerUnreachable = false;
+            LogBrokerReachable(await OutboxStore.RetryWaitingNowAsync(dataSource, cancellationToken));
+        }
         if (failures.Count > 0) LogPublishFailed(failures.Count, rows.Count, failures[0].Error);
         return rows.Count;
     }
 
-    private async Task<(OutboxRow Row, string? Error)> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
+    /// <returns>The row and, when it was not published, why, and whether the broker (not the row) failed.</returns>
+    private async Task<(OutboxRow Row, string? Error, bool BrokerFault)> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
     {
+        if (!PatternEventTypes.ByName.TryGetValue(row.MessageType, out var type))
+            return (row, $"Unknown message type '{row.MessageType}'.", false);
+        object message;
         try
         {
-            if (!PatternEventTypes.ByName.TryGetValue(row.MessageType, out var type))
-                return (row, $"Unknown message type '{row.MessageType}'.");
-            var message = JsonSerializer.Deserialize(row.Payload, type, PatternJson.Options)!;
+            message = JsonSerializer.Deserialize(row.Payload, type, PatternJson.Options)!;
+        }
+        catch (JsonException e)
+        {
+            return (row, $"{e.GetType().Name}: {e.Message}", false);
+        }
+        try
+        {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.PublishTimeout);
             await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
-            return (row, null);
+            return (row, null, false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return (row, $"{e.GetType().Name}: {e.Message}");
+            return (row, $"{e.GetType().Name}: {e.Message}", true);
         }
     }
 
@@ -127,6 +158,12 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay could not publish {Failed} of {Claimed} rows; they will be retried with backoff. First error: {Error}")]
     private partial void LogPublishFailed(int failed, int claimed, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Outbox relay cannot reach the broker; every row is tried again each poll interval until it answers (logged once per outage). First error: {Error}")]
+    private partial void LogBrokerUnreachable(string error);
+
+    [LoggerMessage(LogLevel.Information, "Outbox relay reaches the broker again; {Waiting} rows waiting for a retry are tried now")]
+    private partial void LogBrokerReachable(int waiting);
 
     [LoggerMessage(LogLevel.Information, "Pruned {Count} outbox rows sent before {Cutoff}")]
     private partial void LogPruned(int count, DateTimeOffset cutoff);

@@ -9,14 +9,15 @@ public static class OutboxStore
     /// Locks up to <paramref name="limit"/> publishable rows. SKIP LOCKED lets several relays share
     /// the table; a row is publishable only when no older unsent row of the same pattern exists (locked
     /// by another relay or waiting for a retry), so a pattern's version N+1 never overtakes version N.
+    /// <paramref name="ignoreBackoff"/> claims rows still waiting for their next attempt too.
     /// </summary>
-    public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken)
+    public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, bool ignoreBackoff, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             SELECT o.id, o.message_id, o.message_type, o.payload::text, o.pattern_id, o.pattern_version, o.attempts
             FROM outbox_messages o
             WHERE o.sent_at IS NULL
-              AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
+              AND (@ignoreBackoff OR o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
               AND NOT EXISTS (SELECT 1 FROM outbox_messages earlier
                               WHERE earlier.pattern_id = o.pattern_id AND earlier.sent_at IS NULL AND earlier.id < o.id)
             ORDER BY o.id
@@ -24,6 +25,7 @@ public static class OutboxStore
             FOR UPDATE SKIP LOCKED
             """, connection, transaction);
         command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.AddWithValue("ignoreBackoff", ignoreBackoff);
         var rows = new List<OutboxRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -55,6 +57,14 @@ public static class OutboxStore
         command.Parameters.AddWithValue("errors", failures.Select(f => f.Error.Length > 2000 ? f.Error[..2000] : f.Error).ToArray());
         command.Parameters.AddWithValue("next", failures.Select(f => f.NextAttemptAt).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Makes every unsent row that waits for a retry due now; returns how many.</summary>
+    public static async Task<int> RetryWaitingNowAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE outbox_messages SET next_attempt_at = NULL WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL");
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Deletes at most <paramref name="limit"/> rows sent before <paramref name="cutoff"/>; short statements, no long locks.</summary>
