@@ -9,6 +9,40 @@ namespace PatternApi.FunctionalTests;
 public sealed class SecuredApiFixture : PatternApiFixture
 {
     protected override bool RequireApiKeys => true;
+
+    // Every log line at every level, so the test that looks for key values in the logs sees all there is.
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Serilog:MinimumLevel:Default"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
+        ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Verbose",
+    };
+}
+
+/// <summary>Health probes and metrics behind the ops:admin scope (Auth:AnonymousHealth and Auth:AnonymousMetrics off).</summary>
+public sealed class ClosedProbesApiFixture : PatternApiFixture
+{
+    protected override bool RequireApiKeys => true;
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Auth:AnonymousHealth"] = "false",
+        ["Auth:AnonymousMetrics"] = "false",
+    };
+}
+
+public sealed class ClosedProbesTests(ClosedProbesApiFixture api) : IClassFixture<ClosedProbesApiFixture>
+{
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/metrics")]
+    public async Task Probes_and_metrics_need_an_ops_key_when_configured(string path)
+    {
+        var client = api.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await AccessControlTests.SendAsync(client, "GET", path, await AccessControlTests.CreateKeyAsync(api, Scopes.PatternsRead))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await AccessControlTests.SendAsync(client, "GET", path, await AccessControlTests.CreateKeyAsync(api, Scopes.OpsAdmin))).StatusCode);
+    }
 }
 
 /// <summary>API keys with scopes: 401 without a valid key, 403 without the scope, 429 past the write rate.</summary>
@@ -35,8 +69,8 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     public async Task Each_endpoint_needs_a_valid_key_with_its_scope(string method, string path, string scope)
     {
         var client = api.CreateClient();
-        var rightKey = await CreateKeyAsync(scope);
-        var wrongKey = await CreateKeyAsync(Scopes.All.First(s => s != scope));
+        var rightKey = await CreateKeyAsync(api, scope);
+        var wrongKey = await CreateKeyAsync(api, Scopes.All.First(s => s != scope));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, method, path, null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, method, path, "ps_00000000_forged")).StatusCode);
@@ -53,7 +87,7 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     public async Task A_revoked_key_is_refused()
     {
         var client = api.CreateClient();
-        var key = await CreateKeyAsync(Scopes.PatternsRead);
+        var key = await CreateKeyAsync(api, Scopes.PatternsRead);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, "GET", "/api/v1/patterns", key)).StatusCode);
 
         await using (var scope = api.Services.CreateAsyncScope())
@@ -66,7 +100,7 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     public async Task Writes_beyond_the_rate_get_429_with_Retry_After()
     {
         var client = api.CreateClient();
-        var key = await CreateKeyAsync(Scopes.PatternsWrite);
+        var key = await CreateKeyAsync(api, Scopes.PatternsWrite);
 
         var statuses = new List<HttpResponseMessage>();
         for (var i = 0; i < 6; i++) statuses.Add(await SendAsync(client, "POST", "/api/v1/patterns", key, PatternRequests.Seed($"Rate limited {i} {Guid.NewGuid():N}").ToJsonString()));
@@ -82,6 +116,32 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     [InlineData("/metrics")]
     public async Task Probes_and_metrics_answer_without_a_key_by_default(string path) =>
         Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync(path)).StatusCode);
+
+    [Fact]
+    public async Task Key_values_never_reach_the_logs()
+    {
+        var writer = await CreateKeyAsync(api, Scopes.PatternsWrite);
+        var tampered = writer[..^2] + (writer.EndsWith("xx") ? "yy" : "xx");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            var client = api.CreateClient();
+            Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, "POST", "/api/v1/patterns", writer, PatternRequests.Seed($"Logged {Guid.NewGuid():N}").ToJsonString())).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, "GET", "/api/v1/patterns", writer)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "GET", "/api/v1/patterns", tampered)).StatusCode);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        var logs = output.ToString();
+        Assert.Contains("/api/v1/patterns", logs); // the requests were logged, at every level
+        Assert.DoesNotContain(writer[12..], logs);
+        Assert.DoesNotContain(tampered[12..], logs);
+    }
 
     [Fact]
     public async Task Keys_are_stored_hashed_and_the_cli_creates_lists_and_revokes_them()
@@ -112,14 +172,14 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(api.CreateClient(), "GET", "/api/v1/sync/status", value)).StatusCode);
     }
 
-    private async Task<string> CreateKeyAsync(string scope)
+    internal static async Task<string> CreateKeyAsync(PatternApiFixture api, string scope)
     {
         await using var services = api.Services.CreateAsyncScope();
         var (_, value) = await services.ServiceProvider.GetRequiredService<ApiKeyStore>().CreateAsync($"test {Guid.NewGuid():N}", [scope], CancellationToken.None);
         return value;
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? key, string body = "{}")
+    internal static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? key, string body = "{}")
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PATCH")

@@ -25,15 +25,28 @@ public class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
             .UseSetting("RabbitMq:EntityPrefix", $"test-{Guid.NewGuid():N}-")
             .UseSetting("Auth:RequireApiKeys", RequireApiKeys.ToString())
             .UseSetting("Auth:WritesPerSecond", "1")
-            .UseSetting("Auth:WriteBurst", RequireApiKeys ? "3" : "100000");
+            .UseSetting("Auth:WriteBurst", RequireApiKeys ? "3" : "100000")
+            .UseSettings(Settings);
 
     /// <summary>Off for the tests of what endpoints do; on for the access-control tests.</summary>
     protected virtual bool RequireApiKeys => false;
+
+    /// <summary>What a derived fixture configures beyond the above.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
         await Database.DisposeAsync();
+    }
+}
+
+internal static class WebHostBuilderSettings
+{
+    public static IWebHostBuilder UseSettings(this IWebHostBuilder builder, IReadOnlyDictionary<string, string> settings)
+    {
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        return builder;
     }
 }
 
