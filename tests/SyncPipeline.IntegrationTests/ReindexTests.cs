@@ -1,7 +1,11 @@
+extern alias worker;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
+using worker::PatternSync.SyncWorker.Rebuild;
 
 namespace SyncPipeline.IntegrationTests;
 
@@ -49,5 +53,46 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         Assert.True(matches > 0);
         Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == index.BuildingAlias);
         await pipeline.ConvergedAsync(ids);
+    }
+
+    /// <summary>
+    /// The backfill has already copied a pattern into the new collection when the pattern changes: only
+    /// the worker's write into the collection being built carries that change across the switch.
+    /// </summary>
+    [Fact]
+    public async Task A_change_synced_after_the_backfill_copied_its_pattern_is_in_the_new_collection()
+    {
+        await pipeline.ConvergedAsync([await pipeline.CreatePatternAsync(_client, "Reindex: copied, then changed")]);
+        var index = (QdrantPatternIndex)pipeline.Index;
+        var before = (await index.GetInfoAsync()).Collection;
+        Guid changed = default;
+        var changedTo = 0;
+
+        // The first progress report comes after the backfill wrote its first batch, which holds the smallest pattern id.
+        var changeOnce = new InlineProgress(() => Task.Run(async () =>
+        {
+            if (changed != default) return;
+            await using var db = pipeline.Database.CreateDbContext();
+            changed = await db.Patterns.OrderBy(p => p.PatternId).Select(p => p.PatternId).FirstAsync();
+            await PipelineFixture.PatchAsync(_client, changed, """{"description": "Changed after the backfill copied it."}""");
+            changedTo = await db.Patterns.Where(p => p.PatternId == changed).Select(p => p.Version).SingleAsync();
+            await Eventually.UntilAsync(async () =>
+            {
+                await using var check = pipeline.Database.CreateDbContext();
+                return await check.Patterns.AnyAsync(p => p.PatternId == changed && p.IndexedVersion == changedTo);
+            }, PipelineFixture.Settle, "the worker to sync the change");
+        }).GetAwaiter().GetResult());
+
+        await using (var scope = pipeline.Worker.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().RebuildAsync(changeOnce, CancellationToken.None);
+
+        Assert.NotEqual(before, (await index.GetInfoAsync()).Collection);
+        Assert.Equal(changedTo, (await index.GetAsync([changed]))[changed].Version);
+    }
+
+    /// <summary>Runs the action on the backfill's own thread, so the backfill waits for it.</summary>
+    private sealed class InlineProgress(Action onReport) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => onReport();
     }
 }
