@@ -22,7 +22,11 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
             // Retrying cannot help an event of a schema this worker does not know, and failing the batch
             // would take the good events beside it along: move it to the error queue on its own.
             else if (context.GetRetryAttempt() == 0) // a retried batch moved it already
-                await ErrorQueue.MoveAsync(message, $"schema_version {message.Message.SchemaVersion} is not {PatternEvent.CurrentSchemaVersion}");
+            {
+                var reason = $"schema_version {message.Message.SchemaVersion} is not {PatternEvent.CurrentSchemaVersion}";
+                await ErrorQueue.MoveAsync(message, reason);
+                LogRejected(typeof(TEvent).Name, message.Message.PatternId, message.Message.Version, message.MessageId, reason);
+            }
         }
         var eventName = typeof(TEvent).Name;
         if (context.GetRetryAttempt() > 0) SyncWorkerMetrics.Retries.WithLabels(eventName).Inc();
@@ -32,9 +36,13 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
             // count it as a fault and move its events to the error queue instead of redelivering them.
             await synchronizer.SyncAsync(ids, CancellationToken.None);
         }
-        catch
+        catch (Exception e)
         {
             SyncWorkerMetrics.Events.WithLabels(eventName, "failure").Inc(ids.Count);
+            // One line per batch and attempt (MassTransit retries it, then moves it to the error queue).
+            LogBatchFailed(e, eventName, context.Message.Length, context.GetRetryAttempt(),
+                context.Message.Select(m => m.Message.PatternId).ToArray(), context.Message.Select(m => m.Message.Version).ToArray(),
+                context.Message.Select(m => m.MessageId).ToArray());
             throw;
         }
         SyncWorkerMetrics.Events.WithLabels(eventName, "success").Inc(ids.Count);
@@ -44,4 +52,10 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
 
     [LoggerMessage(LogLevel.Debug, "{EventType} for pattern {PatternId} version {Version} synced (message {MessageId})")]
     private partial void LogSynced(string eventType, Guid patternId, int version, Guid? messageId);
+
+    [LoggerMessage(LogLevel.Warning, "{EventType} for pattern {PatternId} version {Version} (message {MessageId}) moved to the error queue: {Reason}")]
+    private partial void LogRejected(string eventType, Guid patternId, int version, Guid? messageId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "{EventType} batch of {Count} failed (retry {Attempt}): patterns {PatternIds}, versions {Versions}, messages {MessageIds}")]
+    private partial void LogBatchFailed(Exception exception, string eventType, int count, int attempt, Guid[] patternIds, int[] versions, Guid?[] messageIds);
 }
