@@ -139,6 +139,7 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
 
         var logs = output.ToString();
         Assert.Contains("/api/v1/patterns", logs); // the requests were logged, at every level
+        Assert.Contains($"\"Caller\": \"{writer[..11]}\"", logs); // naming the caller by the key's prefix
         Assert.DoesNotContain(writer[12..], logs);
         Assert.DoesNotContain(tampered[12..], logs);
     }

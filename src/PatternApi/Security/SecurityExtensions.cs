@@ -1,3 +1,4 @@
+using Serilog.Context;
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
@@ -61,6 +62,12 @@ public static class SecurityExtensions
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
         app.UseAuthentication();
+        // Every log line of a request names its caller by the key's prefix, never by the key.
+        app.Use(async (context, next) =>
+        {
+            using (LogContext.PushProperty("Caller", context.User.Identity?.Name))
+                await next(context);
+        });
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
