@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PatternSync.Core.VectorIndex;
+using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
+using Qdrant.Client.Grpc;
 
 namespace SyncPipeline.IntegrationTests;
 
@@ -90,6 +92,31 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         Assert.Contains("pattern_outbox_backlog", metrics);
     }
 
+    [Fact]
+    public async Task An_index_of_another_vector_size_or_model_is_rebuilt_for_the_configured_embedder()
+    {
+        var id = await pipeline.CreatePatternAsync(_client, "Reconcile: index of another model");
+        await pipeline.ConvergedAsync([id]);
+        await MakeIndexOfAnotherModelAsync();
+        // As after a change of embedder: a worker that starts now finds the index it cannot write to.
+        await pipeline.Worker.DisposeAsync();
+        pipeline.Worker = new WorkerHost(pipeline, TimeSpan.Zero).Start();
+
+        var run = await ReconcileAsync();
+
+        Assert.True(run["status"]!.GetValue<string>() == "succeeded", run.ToJsonString());
+        Assert.Equal(1, run["wrong_dimension"]!.GetValue<int>());
+        Assert.True(run["repaired"]!.GetValue<int>() >= 1, run.ToJsonString());
+        await pipeline.ConvergedAsync([id]);
+        Assert.Equal(384, (await pipeline.Index.GetInfoAsync()).VectorSize);
+        var second = await ReconcileAsync();
+        Assert.Equal("succeeded", second["status"]!.GetValue<string>());
+        Assert.Equal(0, second["wrong_dimension"]!.GetValue<int>());
+    }
+
+    /// <summary>Leaves the index holding vectors of another model, as a change of embedder does.</summary>
+    protected abstract Task MakeIndexOfAnotherModelAsync();
+
     /// <summary>Asks the API for a run (the worker runs it through Quartz) and waits for its report.</summary>
     private async Task<JsonObject> ReconcileAsync()
     {
@@ -114,7 +141,25 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
 }
 
 [Collection(QdrantPipeline.Name)]
-public sealed class ReconciliationTestsOnQdrant(QdrantPipelineFixture pipeline) : ReconciliationTests(pipeline);
+public sealed class ReconciliationTestsOnQdrant(QdrantPipelineFixture pipeline) : ReconciliationTests(pipeline)
+{
+    /// <summary>The alias now names an empty collection of 8-dimensional vectors; the old one is gone.</summary>
+    protected override async Task MakeIndexOfAnotherModelAsync()
+    {
+        var current = (await pipeline.Index.GetInfoAsync()).Collection;
+        var other = $"{pipeline.Alias}-other-model-8";
+        await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
+        await pipeline.Qdrant.Client.UpdateAliasesAsync([
+            new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = pipeline.Alias } },
+            new AliasOperations { CreateAlias = new CreateAlias { AliasName = pipeline.Alias, CollectionName = other } },
+        ]);
+        await pipeline.Qdrant.Client.DeleteCollectionAsync(current);
+    }
+}
 
 [Collection(PostgresPipeline.Name)]
-public sealed class ReconciliationTestsOnEmbeddedIndex(PostgresPipelineFixture pipeline) : ReconciliationTests(pipeline);
+public sealed class ReconciliationTestsOnEmbeddedIndex(PostgresPipelineFixture pipeline) : ReconciliationTests(pipeline)
+{
+    protected override Task MakeIndexOfAnotherModelAsync() =>
+        pipeline.Database.ExecuteAsync("UPDATE pattern_vectors SET model = 'text-embedding-3-small/1536' WHERE NOT deleted");
+}

@@ -5,6 +5,7 @@ using PatternSync.Core.Observability;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.Reconciliation;
 using PatternSync.Core.VectorIndex;
+using PatternSync.SyncWorker.Rebuild;
 using PatternSync.SyncWorker.Sync;
 
 namespace PatternSync.SyncWorker.Reconciliation;
@@ -13,14 +14,15 @@ namespace PatternSync.SyncWorker.Reconciliation;
 /// Compares PostgreSQL with the index and repairs the drift: rows without a point (missing), points
 /// behind their row (stale version), points at the row's version with another content hash or ahead
 /// of the row (stale payload), points without a row (orphans), and an index of another vector size or
-/// model (wrong dimension: reported, repaired only by a reindex). A change younger than the grace period
+/// model (wrong dimension: rebuilt for the configured embedder, or only reported when
+/// <see cref="ReconciliationOptions.RebuildOnWrongDimension"/> is off). A change younger than the grace period
 /// that the index does not hold yet is in flight, not drift, and is left to the pipeline. Reads both sides page by page (the
 /// index without vectors), repairs through the same synchronizer as the events, and records a report.
 /// Idempotent: a second run over a repaired index finds nothing.
 /// </summary>
 public sealed partial class Reconciler(
     PatternDbContext db, NpgsqlDataSource dataSource, IPatternVectorIndex index, PatternSynchronizer synchronizer,
-    IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<Reconciler> logger)
+    IndexRebuilder rebuilder, IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<Reconciler> logger)
 {
     public async Task<ReconciliationRun> RunAsync(string trigger, CancellationToken cancellationToken)
     {
@@ -30,7 +32,18 @@ public sealed partial class Reconciler(
         var pageSize = options.Value.PageSize;
         try
         {
-            await index.EnsureReadyAsync(cancellationToken);
+            try
+            {
+                await index.EnsureReadyAsync(cancellationToken);
+            }
+            catch (VectorIndexMismatchException e) when (options.Value.RebuildOnWrongDimension)
+            {
+                // No point of another size or model can be resynced into place: the repair is a rebuild.
+                // The comparison below then removes what the rebuild left behind (old-model orphans).
+                run.WrongDimension = 1;
+                LogRebuilding(e.Message);
+                run.Repaired += await rebuilder.RebuildAsync(null, cancellationToken);
+            }
 
             var points = new Dictionary<Guid, IndexedPoint>();
             await foreach (var page in index.ScrollAsync(pageSize, cancellationToken))
@@ -109,6 +122,9 @@ public sealed partial class Reconciler(
             after = page[^1].Item1;
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Reconciliation found an index of another vector size or model; rebuilding it for the configured embedder: {Reason}")]
+    private partial void LogRebuilding(string reason);
 
     [LoggerMessage(LogLevel.Information, "Reconciliation {RunId} {Status}: missing {Missing}, stale version {StaleVersion}, stale payload {StalePayload}, orphans {Orphans}, wrong dimension {WrongDimension}; repaired {Repaired}, failed {Failed}")]
     private partial void LogRun(long runId, string status, int missing, int staleVersion, int stalePayload, int orphans, int wrongDimension, int repaired, int failed);

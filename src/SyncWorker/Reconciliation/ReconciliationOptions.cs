@@ -14,4 +14,9 @@ public sealed class ReconciliationOptions
     /// <summary>Rows and points read per page; also the repair batch size.</summary>
     [Range(10, 10_000)]
     public int PageSize { get; set; } = 1000;
+    /// <summary>
+    /// An index of another vector size or model (after a change of embedder) is rebuilt from PostgreSQL for
+    /// the configured embedder, as <c>reindex</c> does; off, it is only reported and the run fails.
+    /// </summary>
+    public bool RebuildOnWrongDimension { get; set; } = true;
 }

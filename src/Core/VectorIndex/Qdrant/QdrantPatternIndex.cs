@@ -95,10 +95,11 @@ public sealed partial class QdrantPatternIndex(
     /// <summary>
     /// Starts a rebuild: a new, empty collection for the current model, named by <see cref="BuildingAlias"/>
     /// so that every writer (within <see cref="WriteTargetRefresh"/>) writes each change to it as well.
+    /// The live collection need not match the configured model: replacing one that does not is what a
+    /// rebuild after a change of embedder is for.
     /// </summary>
     public async Task<string> BeginRebuildAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureReadyAsync(cancellationToken);
         var aliases = await client.ListAliasesAsync(cancellationToken);
         if (aliases.FirstOrDefault(a => a.AliasName == BuildingAlias) is { } running)
             throw new InvalidOperationException(
