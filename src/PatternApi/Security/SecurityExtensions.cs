@@ -1,10 +1,10 @@
-using Serilog.Context;
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
+using Serilog.Context;
 
 namespace PatternSync.PatternApi.Security;
 
