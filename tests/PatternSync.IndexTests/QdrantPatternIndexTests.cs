@@ -89,6 +89,19 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     }
 
     [Fact]
+    public async Task Writers_leave_alone_a_rebuild_for_another_model()
+    {
+        await Qdrant.EnsureReadyAsync();
+        var building = await fixture.Qdrant.CreateIndex(_alias, new EmbeddingModel("test-model", 8)).BeginRebuildAsync();
+
+        var id = Guid.NewGuid();
+        await Index.UpsertAsync([Point(Payload(id), 1, 0, 0, 0)]);
+
+        Assert.True((await Index.GetAsync([id])).ContainsKey(id));
+        Assert.Empty(await fixture.Qdrant.Client.RetrieveAsync(building, id));
+    }
+
+    [Fact]
     public async Task A_vector_of_the_wrong_size_is_refused_and_nothing_is_written()
     {
         var ok = Guid.NewGuid();

@@ -142,12 +142,19 @@ public sealed partial class QdrantPatternIndex(
         if (dropPrevious && previous is not null && previous != collection) await client.DeleteCollectionAsync(previous, cancellationToken: cancellationToken);
     }
 
-    /// <summary>The live alias, and the building alias while a rebuild runs (checked every <see cref="WriteTargetRefresh"/>).</summary>
+    /// <summary>
+    /// The live alias, and the building alias while a rebuild for this embedder runs (checked every
+    /// <see cref="WriteTargetRefresh"/>). A rebuild for another embedder (a change of model) cannot take
+    /// this host's vectors; what it misses, the reconciliation after the switch repairs.
+    /// </summary>
     private async Task<IReadOnlyList<string>> WriteTargetsAsync(CancellationToken cancellationToken)
     {
         if (DateTime.UtcNow - _writeTargetsCheckedAt < WriteTargetRefresh) return _writeTargets;
         var aliases = await client.ListAliasesAsync(cancellationToken);
-        _writeTargets = aliases.Any(a => a.AliasName == BuildingAlias) ? [Alias, BuildingAlias] : [Alias];
+        var building = aliases.FirstOrDefault(a => a.AliasName == BuildingAlias);
+        _writeTargets = building is not null && await MismatchAsync(building.CollectionName, cancellationToken) is null
+            ? [Alias, BuildingAlias]
+            : [Alias];
         _writeTargetsCheckedAt = DateTime.UtcNow;
         return _writeTargets;
     }
@@ -238,13 +245,19 @@ public sealed partial class QdrantPatternIndex(
 
     private async Task VerifyAsync(string collection, CancellationToken cancellationToken)
     {
+        if (await MismatchAsync(collection, cancellationToken) is { } reason) throw new VectorIndexMismatchException(reason);
+    }
+
+    /// <returns>Why <paramref name="collection"/> cannot hold this embedder's vectors, or null when it can.</returns>
+    private async Task<string?> MismatchAsync(string collection, CancellationToken cancellationToken)
+    {
         var info = await client.GetCollectionInfoAsync(collection, cancellationToken);
         var size = (int)info.Config.Params.VectorsConfig.Params.Size;
         var heldModel = QdrantCollectionNames.ModelOf(collection, Alias);
-        if (size != model.Dimensions || (heldModel is not null && heldModel != QdrantCollectionNames.Slug(model.Name)))
-            throw new VectorIndexMismatchException(
-                $"The Qdrant collection '{collection}' behind '{Alias}' holds {size}-dimensional vectors of model '{heldModel ?? "unknown"}', " +
-                $"but the configured embedder '{model.Name}' makes {model.Dimensions}-dimensional ones. Rebuild the index (reindex) for the new model.");
+        return size == model.Dimensions && (heldModel is null || heldModel == QdrantCollectionNames.Slug(model.Name))
+            ? null
+            : $"The Qdrant collection '{collection}' behind '{Alias}' holds {size}-dimensional vectors of model '{heldModel ?? "unknown"}', " +
+              $"but the configured embedder '{model.Name}' makes {model.Dimensions}-dimensional ones. Rebuild the index (reindex) for the new model.";
     }
 
     private async Task<string?> ResolveAliasAsync(CancellationToken cancellationToken)
