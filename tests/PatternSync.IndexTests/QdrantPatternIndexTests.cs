@@ -102,6 +102,24 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     }
 
     [Fact]
+    public async Task A_host_on_the_model_being_built_works_on_the_new_collection_until_the_switch()
+    {
+        await Qdrant.EnsureReadyAsync();
+        var next = fixture.Qdrant.CreateIndex(_alias, new EmbeddingModel("next-model", 8));
+        await Assert.ThrowsAsync<VectorIndexMismatchException>(() => next.EnsureReadyAsync());
+        var building = await next.BeginRebuildAsync();
+
+        var id = Guid.NewGuid();
+        await next.UpsertAsync([Point(Payload(id), 1, 0, 0, 0, 0, 0, 0, 0)]);
+
+        Assert.Equal([id], (await next.GetAsync([id])).Keys);
+        Assert.Empty(await Index.GetAsync([id]));
+        await next.CompleteRebuildAsync(building);
+        Assert.Equal(building, (await next.GetInfoAsync()).Collection);
+        Assert.Equal([id], (await next.GetAsync([id])).Keys);
+    }
+
+    [Fact]
     public async Task A_vector_of_the_wrong_size_is_refused_and_nothing_is_written()
     {
         var ok = Guid.NewGuid();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -21,41 +22,66 @@ public sealed partial class QdrantPatternIndex(
     /// <summary>How long a writer may go on writing only to the live collection after a rebuild began.</summary>
     public static readonly TimeSpan WriteTargetRefresh = TimeSpan.FromSeconds(2);
     private readonly QdrantOptions _options = options.Value;
-    private readonly SemaphoreSlim _ensureLock = new(1, 1);
-    private volatile bool _ready;
-    private IReadOnlyList<string> _writeTargets = [];
-    private DateTime _writeTargetsCheckedAt = DateTime.MinValue;
+    private readonly SemaphoreSlim _routesLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, string?> _mismatches = new();
+    private volatile Routes? _routes;
+    private DateTime _routesCheckedAt = DateTime.MinValue;
 
     private string Alias => _options.Collection;
 
     /// <summary>While a rebuild runs, this alias names the collection being built; writers write to it too.</summary>
     public string BuildingAlias => Alias + "-building";
 
-    public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
+    /// <summary>Where this host reads, and every collection it writes each change to.</summary>
+    private sealed record Routes(string Read, IReadOnlyList<string> Writes);
+
+    /// <summary>Creates the collection and the alias on the first start; refuses a collection this embedder cannot use.</summary>
+    public Task EnsureReadyAsync(CancellationToken cancellationToken = default) => RoutesAsync(cancellationToken);
+
+    /// <summary>
+    /// The live alias, and the building alias while a rebuild for this embedder runs (looked up again every
+    /// <see cref="WriteTargetRefresh"/>). A rebuild for another embedder (a change of model) gets none of this
+    /// host's vectors; a host already on the model being built works on the new collection until the switch.
+    /// What either side misses during a change of model, the reconciliation after the switch repairs.
+    /// </summary>
+    private async Task<Routes> RoutesAsync(CancellationToken cancellationToken)
     {
-        if (_ready) return;
-        await _ensureLock.WaitAsync(cancellationToken);
+        if (_routes is { } routes && DateTime.UtcNow - _routesCheckedAt < WriteTargetRefresh) return routes;
+        await _routesLock.WaitAsync(cancellationToken);
         try
         {
-            if (_ready) return;
-            var collection = await ResolveAliasAsync(cancellationToken);
-            if (collection is null)
+            if (_routes is { } fresh && DateTime.UtcNow - _routesCheckedAt < WriteTargetRefresh) return fresh;
+            var aliases = await client.ListAliasesAsync(cancellationToken);
+            var live = aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName ?? await CreateLiveCollectionAsync(cancellationToken);
+            var building = aliases.FirstOrDefault(a => a.AliasName == BuildingAlias)?.CollectionName;
+            var liveMismatch = await MismatchAsync(live, cancellationToken);
+            var buildingFits = building is not null && await MismatchAsync(building, cancellationToken) is null;
+            _routes = (liveMismatch, buildingFits) switch
             {
-                if (await client.CollectionExistsAsync(Alias, cancellationToken))
-                    throw new VectorIndexMismatchException(
-                        $"Qdrant has a collection named '{Alias}', but PatternSync reads through an alias of that name. " +
-                        "Delete or rename that collection; PatternSync then creates its own collection and the alias.");
-                collection = await CreateCollectionAsync(cancellationToken);
-                await client.CreateAliasAsync(Alias, collection, cancellationToken: cancellationToken);
-                LogCreated(collection, Alias);
-            }
-            await VerifyAsync(collection, cancellationToken);
-            _ready = true;
+                (null, true) => new Routes(Alias, [Alias, BuildingAlias]),
+                (null, false) => new Routes(Alias, [Alias]),
+                (_, true) => new Routes(BuildingAlias, [BuildingAlias]),
+                _ => throw new VectorIndexMismatchException(liveMismatch),
+            };
+            _routesCheckedAt = DateTime.UtcNow;
+            return _routes;
         }
         finally
         {
-            _ensureLock.Release();
+            _routesLock.Release();
         }
+    }
+
+    private async Task<string> CreateLiveCollectionAsync(CancellationToken cancellationToken)
+    {
+        if (await client.CollectionExistsAsync(Alias, cancellationToken))
+            throw new VectorIndexMismatchException(
+                $"Qdrant has a collection named '{Alias}', but PatternSync reads through an alias of that name. " +
+                "Delete or rename that collection; PatternSync then creates its own collection and the alias.");
+        var collection = await CreateCollectionAsync(cancellationToken);
+        await client.CreateAliasAsync(Alias, collection, cancellationToken: cancellationToken);
+        LogCreated(collection, Alias);
+        return collection;
     }
 
     /// <summary>A new, empty collection configured for the current model (for a rebuild, or the first start).</summary>
@@ -106,6 +132,7 @@ public sealed partial class QdrantPatternIndex(
                 $"A rebuild is already building '{running.CollectionName}' (alias '{BuildingAlias}'). If it crashed, delete that alias and collection.");
         var collection = await CreateCollectionAsync(cancellationToken);
         await client.CreateAliasAsync(BuildingAlias, collection, cancellationToken: cancellationToken);
+        _routesCheckedAt = DateTime.MinValue;
         return collection;
     }
 
@@ -136,45 +163,25 @@ public sealed partial class QdrantPatternIndex(
         if (aliases.Any(a => a.AliasName == BuildingAlias))
             operations.Add(new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = BuildingAlias } });
         await client.UpdateAliasesAsync(operations, cancellationToken: cancellationToken);
-        _ready = false;
-        _writeTargetsCheckedAt = DateTime.MinValue;
+        _routesCheckedAt = DateTime.MinValue;
         LogSwitched(Alias, previous, collection);
         if (dropPrevious && previous is not null && previous != collection) await client.DeleteCollectionAsync(previous, cancellationToken: cancellationToken);
-    }
-
-    /// <summary>
-    /// The live alias, and the building alias while a rebuild for this embedder runs (checked every
-    /// <see cref="WriteTargetRefresh"/>). A rebuild for another embedder (a change of model) cannot take
-    /// this host's vectors; what it misses, the reconciliation after the switch repairs.
-    /// </summary>
-    private async Task<IReadOnlyList<string>> WriteTargetsAsync(CancellationToken cancellationToken)
-    {
-        if (DateTime.UtcNow - _writeTargetsCheckedAt < WriteTargetRefresh) return _writeTargets;
-        var aliases = await client.ListAliasesAsync(cancellationToken);
-        var building = aliases.FirstOrDefault(a => a.AliasName == BuildingAlias);
-        _writeTargets = building is not null && await MismatchAsync(building.CollectionName, cancellationToken) is null
-            ? [Alias, BuildingAlias]
-            : [Alias];
-        _writeTargetsCheckedAt = DateTime.UtcNow;
-        return _writeTargets;
     }
 
     public async Task UpsertAsync(IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
     {
         if (points.Count == 0) return;
-        await EnsureReadyAsync(cancellationToken);
         var structs = points.Select(ToPointStruct).ToList();
         var guard = QdrantFilters.NewerThanIndexed(points.Select(p => (p.Id, p.Payload.Version)), replaceSameVersion);
-        foreach (var target in await WriteTargetsAsync(cancellationToken))
+        foreach (var target in (await RoutesAsync(cancellationToken)).Writes)
             await client.UpsertAsync(target, structs, guard, wait: true, cancellationToken: cancellationToken);
     }
 
     public async Task SetPayloadAsync(IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
     {
         if (payloads.Count == 0) return;
-        await EnsureReadyAsync(cancellationToken);
         // One payload per request in Qdrant's API; the guard filter keeps each one atomic.
-        var targets = await WriteTargetsAsync(cancellationToken);
+        var targets = (await RoutesAsync(cancellationToken)).Writes;
         await Parallel.ForEachAsync(payloads.SelectMany(payload => targets.Select(target => (target, payload))),
             new ParallelOptions { MaxDegreeOfParallelism = ConcurrentPayloadUpdates, CancellationToken = cancellationToken },
             async (write, ct) => await client.SetPayloadAsync(write.target, QdrantPayloads.ToValues(write.payload),
@@ -184,35 +191,32 @@ public sealed partial class QdrantPatternIndex(
     public async Task DeleteAsync(IReadOnlyCollection<PointDeletion> deletions, CancellationToken cancellationToken = default)
     {
         if (deletions.Count == 0) return;
-        await EnsureReadyAsync(cancellationToken);
         var guard = QdrantFilters.NewerThanIndexed(deletions.Select(d => (d.PatternId, d.Version)), includeSameVersion: false);
-        foreach (var target in await WriteTargetsAsync(cancellationToken))
+        foreach (var target in (await RoutesAsync(cancellationToken)).Writes)
             await client.DeleteAsync(target, guard, wait: true, cancellationToken: cancellationToken);
     }
 
     public async Task DeleteUnconditionallyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         if (ids.Count == 0) return;
-        await EnsureReadyAsync(cancellationToken);
-        foreach (var target in await WriteTargetsAsync(cancellationToken))
+        foreach (var target in (await RoutesAsync(cancellationToken)).Writes)
             await client.DeleteAsync(target, ids.ToList(), wait: true, cancellationToken: cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         if (ids.Count == 0) return new Dictionary<Guid, IndexedPoint>();
-        await EnsureReadyAsync(cancellationToken);
-        var points = await client.RetrieveAsync(Alias, ids.Select(id => (PointId)id).ToList(), StateSelector, false, cancellationToken: cancellationToken);
+        var points = await client.RetrieveAsync((await RoutesAsync(cancellationToken)).Read, ids.Select(id => (PointId)id).ToList(), StateSelector, false, cancellationToken: cancellationToken);
         return points.Select(ToIndexedPoint).ToDictionary(p => p.PatternId);
     }
 
     public async IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await EnsureReadyAsync(cancellationToken);
+        var collection = (await RoutesAsync(cancellationToken)).Read;
         PointId? offset = null;
         do
         {
-            var page = await client.ScrollAsync(Alias, limit: (uint)pageSize, offset: offset, payloadSelector: StateSelector,
+            var page = await client.ScrollAsync(collection, limit: (uint)pageSize, offset: offset, payloadSelector: StateSelector,
                 vectorsSelector: false, cancellationToken: cancellationToken);
             if (page.Result.Count > 0) yield return page.Result.Select(ToIndexedPoint).ToList();
             offset = page.NextPageOffset;
@@ -221,8 +225,7 @@ public sealed partial class QdrantPatternIndex(
 
     public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
     {
-        await EnsureReadyAsync(cancellationToken);
-        var points = await client.QueryAsync(Alias, vector.ToArray(), filter: QdrantFilters.Search(filter), scoreThreshold: scoreThreshold,
+        var points = await client.QueryAsync((await RoutesAsync(cancellationToken)).Read, vector.ToArray(), filter: QdrantFilters.Search(filter), scoreThreshold: scoreThreshold,
             limit: (ulong)limit, payloadSelector: StateSelector, vectorsSelector: false, cancellationToken: cancellationToken);
         return points.Select(p => new VectorMatch(Guid.Parse(p.Id.Uuid), p.Score, QdrantPayloads.ReadVersion(p.Payload) ?? 0,
             QdrantPayloads.ReadContentHash(p.Payload))).ToList();
@@ -230,8 +233,7 @@ public sealed partial class QdrantPatternIndex(
 
     public async Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        await EnsureReadyAsync(cancellationToken);
-        return (long)await client.CountAsync(Alias, filter is null ? null : QdrantFilters.Search(filter), exact: true, cancellationToken: cancellationToken);
+        return (long)await client.CountAsync((await RoutesAsync(cancellationToken)).Read, filter is null ? null : QdrantFilters.Search(filter), exact: true, cancellationToken: cancellationToken);
     }
 
     public async Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default)
@@ -243,18 +245,15 @@ public sealed partial class QdrantPatternIndex(
             (int)info.Config.Params.VectorsConfig.Params.Size);
     }
 
-    private async Task VerifyAsync(string collection, CancellationToken cancellationToken)
-    {
-        if (await MismatchAsync(collection, cancellationToken) is { } reason) throw new VectorIndexMismatchException(reason);
-    }
-
     /// <returns>Why <paramref name="collection"/> cannot hold this embedder's vectors, or null when it can.</returns>
     private async Task<string?> MismatchAsync(string collection, CancellationToken cancellationToken)
     {
+        // A collection's vector size never changes, and its name carries its creation time: ask once per collection.
+        if (_mismatches.TryGetValue(collection, out var known)) return known;
         var info = await client.GetCollectionInfoAsync(collection, cancellationToken);
         var size = (int)info.Config.Params.VectorsConfig.Params.Size;
         var heldModel = QdrantCollectionNames.ModelOf(collection, Alias);
-        return size == model.Dimensions && (heldModel is null || heldModel == QdrantCollectionNames.Slug(model.Name))
+        return _mismatches[collection] = size == model.Dimensions && (heldModel is null || heldModel == QdrantCollectionNames.Slug(model.Name))
             ? null
             : $"The Qdrant collection '{collection}' behind '{Alias}' holds {size}-dimensional vectors of model '{heldModel ?? "unknown"}', " +
               $"but the configured embedder '{model.Name}' makes {model.Dimensions}-dimensional ones. Rebuild the index (reindex) for the new model.";
