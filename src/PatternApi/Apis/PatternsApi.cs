@@ -136,5 +136,5 @@ public static class PatternsApi
 
     /// <summary>Reads the pattern and locks its row until the transaction ends.</summary>
     public static Task<SuccessPattern?> LockAsync(PatternServices services, Guid id, CancellationToken cancellationToken) =>
-        services.Db.Patterns.FromSql($"SELECT * FROM success_patterns WHERE pattern_id = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
+        services.Db.Patterns.FromSql($"SELECT * FROM success_patterns WHERE pattern_id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
 }
