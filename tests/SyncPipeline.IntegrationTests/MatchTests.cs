@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PatternSync.Core.Observability;
+using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
+using Qdrant.Client.Grpc;
 
 namespace SyncPipeline.IntegrationTests;
 
@@ -123,6 +125,33 @@ public abstract class MatchTests(PipelineFixture pipeline)
         finally
         {
             await pipeline.Qdrant.StandIn.RestartAsync();
+        }
+        await Eventually.UntilAsync(async () => (await _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
+            PipelineFixture.Settle, "matching to answer again");
+    }
+
+    [Fact]
+    public async Task While_the_index_holds_another_model_a_match_gets_503_problem_not_a_500()
+    {
+        if (pipeline.Provider != "Qdrant") return;
+        var index = (QdrantPatternIndex)pipeline.Index;
+        await index.EnsureReadyAsync();
+        var live = (await index.GetInfoAsync()).Collection;
+        var other = $"{pipeline.Alias}-match-other-8";
+        await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
+        await index.SwitchAliasAsync(other);
+        try
+        {
+            // Within the adapter's route refresh, the API finds the alias on a collection it cannot use.
+            var refused = await Eventually.ValueAsync(() => _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}""")),
+                response => response.StatusCode != HttpStatusCode.OK, PipelineFixture.Settle, "the API to notice the other model");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        }
+        finally
+        {
+            await index.SwitchAliasAsync(live);
+            await pipeline.Qdrant.Client.DeleteCollectionAsync(other);
         }
         await Eventually.UntilAsync(async () => (await _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
             PipelineFixture.Settle, "matching to answer again");

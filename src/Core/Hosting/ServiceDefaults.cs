@@ -11,6 +11,7 @@ using Grpc.Core;
 using Npgsql;
 using Prometheus;
 using PatternSync.Core.Serialization;
+using PatternSync.Core.VectorIndex;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -55,6 +56,8 @@ public static class ServiceDefaults
                 BadHttpRequestException bad => bad.StatusCode,
                 NpgsqlException { IsTransient: true } or { InnerException: NpgsqlException { IsTransient: true } } => (int)HttpStatusCode.ServiceUnavailable,
                 RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } => (int)HttpStatusCode.ServiceUnavailable,
+                // The index holds (or is still building) another model's vectors: this host waits for a rebuild or its own rollout.
+                VectorIndexMismatchException => (int)HttpStatusCode.ServiceUnavailable,
                 _ => (int)HttpStatusCode.InternalServerError,
             },
         });

@@ -19,7 +19,10 @@ public sealed partial class QdrantPatternIndex(
     : IPatternVectorIndex
 {
     private const int ConcurrentPayloadUpdates = 8;
-    /// <summary>How long a writer may go on writing only to the live collection after a rebuild began.</summary>
+    /// <summary>
+    /// How long a host keeps the collections it looked up (live, building) before it looks again: after a
+    /// rebuild began, how long a writer may go on writing only to the live collection.
+    /// </summary>
     public static readonly TimeSpan WriteTargetRefresh = TimeSpan.FromSeconds(2);
     private readonly QdrantOptions _options = options.Value;
     private readonly SemaphoreSlim _routesLock = new(1, 1);
@@ -225,7 +228,11 @@ public sealed partial class QdrantPatternIndex(
 
     public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
     {
-        var points = await client.QueryAsync((await RoutesAsync(cancellationToken)).Read, vector.ToArray(), filter: QdrantFilters.Search(filter), scoreThreshold: scoreThreshold,
+        // A collection still being built would leave patterns out without a word: matching waits for the switch.
+        if ((await RoutesAsync(cancellationToken)).Read == BuildingAlias)
+            throw new VectorIndexMismatchException(
+                $"The collection for '{model.Name}' is still being built (alias '{BuildingAlias}'); matching with this model starts at the switch.");
+        var points = await client.QueryAsync(Alias, vector.ToArray(), filter: QdrantFilters.Search(filter), scoreThreshold: scoreThreshold,
             limit: (ulong)limit, payloadSelector: StateSelector, vectorsSelector: false, cancellationToken: cancellationToken);
         return points.Select(p => new VectorMatch(Guid.Parse(p.Id.Uuid), p.Score, QdrantPayloads.ReadVersion(p.Payload) ?? 0,
             QdrantPayloads.ReadContentHash(p.Payload))).ToList();
