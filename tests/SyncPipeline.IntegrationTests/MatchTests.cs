@@ -10,12 +10,12 @@ namespace SyncPipeline.IntegrationTests;
 
 public abstract class MatchTests(PipelineFixture pipeline)
 {
-    private readonly HttpClient _client = pipeline.Api.CreateClient();
+    protected HttpClient Client { get; } = pipeline.Api.CreateClient();
 
     [Fact]
     public async Task The_seed_request_returns_the_seed_response_shape()
     {
-        var created = await _client.PostAsJsonAsync("/api/v1/patterns", JsonNode.Parse("""
+        var created = await Client.PostAsJsonAsync("/api/v1/patterns", JsonNode.Parse("""
             {
               "pattern_type": "api_optimization",
               "name": "Connection Pooling with Read Replicas",
@@ -29,7 +29,7 @@ public abstract class MatchTests(PipelineFixture pipeline)
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["pattern_id"]!.GetValue<Guid>();
         await pipeline.ConvergedAsync([id]);
 
-        var response = await _client.PostAsync("/api/v1/patterns/match", Json("""
+        var response = await Client.PostAsync("/api/v1/patterns/match", Json("""
             {
               "intent": "optimize API performance under high load",
               "context": "FastAPI application, 1000 req/sec",
@@ -60,9 +60,9 @@ public abstract class MatchTests(PipelineFixture pipeline)
     [Fact]
     public async Task Results_are_ordered_by_confidence_and_respect_the_threshold_and_filters()
     {
-        var retry = await pipeline.CreatePatternAsync(_client, "Exponential backoff with full jitter for flaky HTTP calls");
-        var breaker = await pipeline.CreatePatternAsync(_client, "Circuit breaker around a slow payment provider");
-        var unrelated = await pipeline.CreatePatternAsync(_client, "Bake sourdough bread with a long cold proof");
+        var retry = await pipeline.CreatePatternAsync(Client, "Exponential backoff with full jitter for flaky HTTP calls");
+        var breaker = await pipeline.CreatePatternAsync(Client, "Circuit breaker around a slow payment provider");
+        var unrelated = await pipeline.CreatePatternAsync(Client, "Bake sourdough bread with a long cold proof");
         await pipeline.ConvergedAsync([retry, breaker, unrelated]);
 
         var all = await MatchAsync("""{"intent": "retry failed HTTP requests with backoff and jitter", "min_confidence": 0.0, "limit": 100}""");
@@ -84,7 +84,7 @@ public abstract class MatchTests(PipelineFixture pipeline)
     [Fact]
     public async Task A_hit_whose_row_vanished_behind_the_index_is_dropped_and_counted_not_a_500()
     {
-        var id = await pipeline.CreatePatternAsync(_client, "Idempotency keys for payment retries");
+        var id = await pipeline.CreatePatternAsync(Client, "Idempotency keys for payment retries");
         await pipeline.ConvergedAsync([id]);
         var driftBefore = PatternMetrics.MatchDrift.WithLabels("row_gone").Value;
         await pipeline.Database.ExecuteAsync($"DELETE FROM success_patterns WHERE pattern_id = '{id}'");
@@ -109,54 +109,6 @@ public abstract class MatchTests(PipelineFixture pipeline)
         Assert.Equal(hits + 1, PatternMetrics.QueryEmbeddingCache.WithLabels("hit").Value);
     }
 
-    [Fact]
-    public async Task While_the_index_is_unreachable_a_match_gets_503_problem_and_recovers_after()
-    {
-        // The stand-in is the index we can take down; a real Qdrant (QDRANT_URL) or the embedded index is not.
-        if (pipeline.Provider != "Qdrant" || pipeline.Qdrant.StandIn is null) return;
-        await pipeline.Qdrant.StandIn!.StopAsync();
-        try
-        {
-            var response = await _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""));
-
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        }
-        finally
-        {
-            await pipeline.Qdrant.StandIn.RestartAsync();
-        }
-        await Eventually.UntilAsync(async () => (await _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
-            PipelineFixture.Settle, "matching to answer again");
-    }
-
-    [Fact]
-    public async Task While_the_index_holds_another_model_a_match_gets_503_problem_not_a_500()
-    {
-        if (pipeline.Provider != "Qdrant") return;
-        var index = (QdrantPatternIndex)pipeline.Index;
-        await index.EnsureReadyAsync();
-        var live = (await index.GetInfoAsync()).Collection;
-        var other = $"{pipeline.Alias}-match-other-8";
-        await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
-        await index.SwitchAliasAsync(other);
-        try
-        {
-            // Within the adapter's route refresh, the API finds the alias on a collection it cannot use.
-            var refused = await Eventually.ValueAsync(() => _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}""")),
-                response => response.StatusCode != HttpStatusCode.OK, PipelineFixture.Settle, "the API to notice the other model");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
-        }
-        finally
-        {
-            await index.SwitchAliasAsync(live);
-            await pipeline.Qdrant.Client.DeleteCollectionAsync(other);
-        }
-        await Eventually.UntilAsync(async () => (await _client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
-            PipelineFixture.Settle, "matching to answer again");
-    }
-
     [Theory]
     [InlineData("""{"intent": "x", "limit": 0}""", "limit")]
     [InlineData("""{"intent": "x", "limit": 101}""", "limit")]
@@ -176,7 +128,7 @@ public abstract class MatchTests(PipelineFixture pipeline)
     [InlineData("""{"intent": "x", "top_k": 3}""", "top_k")]
     public async Task An_invalid_match_request_gets_400_naming_the_field(string body, string field)
     {
-        var response = await _client.PostAsync("/api/v1/patterns/match", Json(body));
+        var response = await Client.PostAsync("/api/v1/patterns/match", Json(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -186,16 +138,64 @@ public abstract class MatchTests(PipelineFixture pipeline)
 
     private async Task<List<JsonObject>> MatchAsync(string body)
     {
-        var response = await _client.PostAsync("/api/v1/patterns/match", Json(body));
+        var response = await Client.PostAsync("/api/v1/patterns/match", Json(body));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["matched_patterns"]!.AsArray().Select(m => m!.AsObject()).ToList();
     }
 
-    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+    protected static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 }
 
 [Collection(QdrantPipeline.Name)]
-public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTests(pipeline);
+public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTests(pipeline)
+{
+    [Fact]
+    public async Task While_the_index_is_unreachable_a_match_gets_503_problem_and_recovers_after()
+    {
+        // The stand-in is the index we can take down; a real Qdrant (QDRANT_URL) is not.
+        if (pipeline.Qdrant.StandIn is null) return;
+        await pipeline.Qdrant.StandIn!.StopAsync();
+        try
+        {
+            var response = await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        }
+        finally
+        {
+            await pipeline.Qdrant.StandIn.RestartAsync();
+        }
+        await Eventually.UntilAsync(async () => (await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
+            PipelineFixture.Settle, "matching to answer again");
+    }
+
+    [Fact]
+    public async Task While_the_index_holds_another_model_a_match_gets_503_problem_not_a_500()
+    {
+        var index = (QdrantPatternIndex)pipeline.Index;
+        await index.EnsureReadyAsync();
+        var live = (await index.GetInfoAsync()).Collection;
+        var other = $"{pipeline.Alias}-match-other-8";
+        await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
+        await index.SwitchAliasAsync(other);
+        try
+        {
+            // Within the adapter's route refresh, the API finds the alias on a collection it cannot use.
+            var refused = await Eventually.ValueAsync(() => Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}""")),
+                response => response.StatusCode != HttpStatusCode.OK, PipelineFixture.Settle, "the API to notice the other model");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        }
+        finally
+        {
+            await index.SwitchAliasAsync(live);
+            await pipeline.Qdrant.Client.DeleteCollectionAsync(other);
+        }
+        await Eventually.UntilAsync(async () => (await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
+            PipelineFixture.Settle, "matching to answer again");
+    }
+}
 
 [Collection(PostgresPipeline.Name)]
 public sealed class MatchTestsOnEmbeddedIndex(PostgresPipelineFixture pipeline) : MatchTests(pipeline);
