@@ -232,8 +232,20 @@ public sealed partial class QdrantPatternIndex(
         if ((await RoutesAsync(cancellationToken)).Read == BuildingAlias)
             throw new VectorIndexMismatchException(
                 $"The collection for '{model.Name}' is still being built (alias '{BuildingAlias}'); matching with this model starts at the switch.");
-        var points = await client.QueryAsync(Alias, vector.ToArray(), filter: QdrantFilters.Search(filter), scoreThreshold: scoreThreshold,
-            limit: (ulong)limit, payloadSelector: StateSelector, vectorsSelector: false, cancellationToken: cancellationToken);
+        IReadOnlyList<ScoredPoint> points;
+        try
+        {
+            points = await client.QueryAsync(Alias, vector.ToArray(), filter: QdrantFilters.Search(filter), scoreThreshold: scoreThreshold,
+                limit: (ulong)limit, payloadSelector: StateSelector, vectorsSelector: false, cancellationToken: cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            // Since the last look, the alias may have moved to a collection of another vector size: look again,
+            // which reports that as the mismatch it is.
+            _routesCheckedAt = DateTime.MinValue;
+            await RoutesAsync(cancellationToken);
+            throw;
+        }
         return points.Select(p => new VectorMatch(Guid.Parse(p.Id.Uuid), p.Score, QdrantPayloads.ReadVersion(p.Payload) ?? 0,
             QdrantPayloads.ReadContentHash(p.Payload))).ToList();
     }
