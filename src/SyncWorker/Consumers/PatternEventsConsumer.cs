@@ -15,6 +15,7 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
 {
     public async Task Consume(ConsumeContext<Batch<TEvent>> context)
     {
+        var eventName = typeof(TEvent).Name;
         var ids = new List<Guid>(context.Message.Length);
         foreach (var message in context.Message)
         {
@@ -25,10 +26,9 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
             {
                 var reason = $"schema_version {message.Message.SchemaVersion} is not {PatternEvent.CurrentSchemaVersion}";
                 await ErrorQueue.MoveAsync(message, reason);
-                LogRejected(typeof(TEvent).Name, message.Message.PatternId, message.Message.Version, message.MessageId, reason);
+                LogRejected(eventName, message.Message.PatternId, message.Message.Version, message.MessageId, reason);
             }
         }
-        var eventName = typeof(TEvent).Name;
         if (context.GetRetryAttempt() > 0) SyncWorkerMetrics.Retries.WithLabels(eventName).Inc();
         try
         {
@@ -47,7 +47,7 @@ public sealed partial class PatternEventsConsumer<TEvent>(PatternSynchronizer sy
         }
         SyncWorkerMetrics.Events.WithLabels(eventName, "success").Inc(ids.Count);
         foreach (var message in context.Message)
-            LogSynced(typeof(TEvent).Name, message.Message.PatternId, message.Message.Version, message.MessageId);
+            LogSynced(eventName, message.Message.PatternId, message.Message.Version, message.MessageId);
     }
 
     [LoggerMessage(LogLevel.Debug, "{EventType} for pattern {PatternId} version {Version} synced (message {MessageId})")]

@@ -36,7 +36,7 @@ public sealed partial class IndexRebuilder(
             var collection = await qdrant.BeginRebuildAsync(cancellationToken);
             LogStarted(collection);
             // From here on every writer has noticed the building alias and writes each new change there too.
-            await Task.Delay(QdrantPatternIndex.WriteTargetRefresh * 2, cancellationToken);
+            await Task.Delay(QdrantPatternIndex.RoutesRefresh * 2, cancellationToken);
             var written = await BackfillAsync(points => qdrant.UpsertIntoAsync(collection, points, cancellationToken), progress, cancellationToken);
             await qdrant.CompleteRebuildAsync(collection, cancellationToken);
             LogCompleted(written, collection);

@@ -23,7 +23,7 @@ public sealed partial class QdrantPatternIndex(
     /// How long a host keeps the collections it looked up (live, building) before it looks again: after a
     /// rebuild began, how long a writer may go on writing only to the live collection.
     /// </summary>
-    public static readonly TimeSpan WriteTargetRefresh = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan RoutesRefresh = TimeSpan.FromSeconds(2);
     private readonly QdrantOptions _options = options.Value;
     private readonly SemaphoreSlim _routesLock = new(1, 1);
     private readonly ConcurrentDictionary<string, string?> _mismatches = new();
@@ -43,17 +43,17 @@ public sealed partial class QdrantPatternIndex(
 
     /// <summary>
     /// The live alias, and the building alias while a rebuild for this embedder runs (looked up again every
-    /// <see cref="WriteTargetRefresh"/>). A rebuild for another embedder (a change of model) gets none of this
+    /// <see cref="RoutesRefresh"/>). A rebuild for another embedder (a change of model) gets none of this
     /// host's vectors; a host already on the model being built works on the new collection until the switch.
     /// What either side misses during a change of model, the reconciliation after the switch repairs.
     /// </summary>
     private async Task<Routes> RoutesAsync(CancellationToken cancellationToken)
     {
-        if (_routes is { } routes && DateTime.UtcNow - _routesCheckedAt < WriteTargetRefresh) return routes;
+        if (_routes is { } routes && DateTime.UtcNow - _routesCheckedAt < RoutesRefresh) return routes;
         await _routesLock.WaitAsync(cancellationToken);
         try
         {
-            if (_routes is { } fresh && DateTime.UtcNow - _routesCheckedAt < WriteTargetRefresh) return fresh;
+            if (_routes is { } fresh && DateTime.UtcNow - _routesCheckedAt < RoutesRefresh) return fresh;
             var aliases = await client.ListAliasesAsync(cancellationToken);
             var live = aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName ?? await CreateLiveCollectionAsync(cancellationToken);
             var building = aliases.FirstOrDefault(a => a.AliasName == BuildingAlias)?.CollectionName;
@@ -74,6 +74,9 @@ public sealed partial class QdrantPatternIndex(
             _routesLock.Release();
         }
     }
+
+    /// <summary>The next call looks the aliases up again instead of waiting out <see cref="RoutesRefresh"/>.</summary>
+    private void LookAgain() => _routesCheckedAt = DateTime.MinValue;
 
     private async Task<string> CreateLiveCollectionAsync(CancellationToken cancellationToken)
     {
@@ -123,7 +126,7 @@ public sealed partial class QdrantPatternIndex(
 
     /// <summary>
     /// Starts a rebuild: a new, empty collection for the current model, named by <see cref="BuildingAlias"/>
-    /// so that every writer (within <see cref="WriteTargetRefresh"/>) writes each change to it as well.
+    /// so that every writer (within <see cref="RoutesRefresh"/>) writes each change to it as well.
     /// The live collection need not match the configured model: replacing one that does not is what a
     /// rebuild after a change of embedder is for.
     /// </summary>
@@ -135,7 +138,7 @@ public sealed partial class QdrantPatternIndex(
                 $"A rebuild is already building '{running.CollectionName}' (alias '{BuildingAlias}'). If it crashed, delete that alias and collection.");
         var collection = await CreateCollectionAsync(cancellationToken);
         await client.CreateAliasAsync(BuildingAlias, collection, cancellationToken: cancellationToken);
-        _routesCheckedAt = DateTime.MinValue;
+        LookAgain();
         return collection;
     }
 
@@ -166,7 +169,7 @@ public sealed partial class QdrantPatternIndex(
         if (aliases.Any(a => a.AliasName == BuildingAlias))
             operations.Add(new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = BuildingAlias } });
         await client.UpdateAliasesAsync(operations, cancellationToken: cancellationToken);
-        _routesCheckedAt = DateTime.MinValue;
+        LookAgain();
         LogSwitched(Alias, previous, collection);
         if (dropPrevious && previous is not null && previous != collection) await client.DeleteCollectionAsync(previous, cancellationToken: cancellationToken);
     }
@@ -242,7 +245,7 @@ public sealed partial class QdrantPatternIndex(
         {
             // Since the last look, the alias may have moved to a collection of another vector size: look again,
             // which reports that as the mismatch it is.
-            _routesCheckedAt = DateTime.MinValue;
+            LookAgain();
             await RoutesAsync(cancellationToken);
             throw;
         }
