@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.PatternApi.Security;
+using Serilog.Core;
 
 namespace PatternApi.FunctionalTests;
 
@@ -10,13 +13,21 @@ public sealed class SecuredApiFixture : PatternApiFixture
 {
     protected override bool RequireApiKeys => true;
 
-    // Every log line at every level, so the test that looks for key values in the logs sees all there is.
+    /// <summary>Every log line of this API, at every level, with its properties.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["Serilog:MinimumLevel:Default"] = "Verbose",
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
         ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Verbose",
     };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
 }
 
 /// <summary>Health probes and metrics behind the ops:admin scope (Auth:AnonymousHealth and Auth:AnonymousMetrics off).</summary>
@@ -122,24 +133,14 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     {
         var writer = await CreateKeyAsync(api, Scopes.PatternsWrite);
         var tampered = writer[..^2] + (writer.EndsWith("xx") ? "yy" : "xx");
-        var output = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            var client = api.CreateClient();
-            Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, "POST", "/api/v1/patterns", writer, PatternRequests.Seed($"Logged {Guid.NewGuid():N}").ToJsonString())).StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, "GET", "/api/v1/patterns", writer)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "GET", "/api/v1/patterns", tampered)).StatusCode);
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
+        var client = api.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, "POST", "/api/v1/patterns", writer, PatternRequests.Seed($"Logged {Guid.NewGuid():N}").ToJsonString())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, "GET", "/api/v1/patterns", writer)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "GET", "/api/v1/patterns", tampered)).StatusCode);
 
-        var logs = output.ToString();
+        var logs = api.Logs.Text;
         Assert.Contains("/api/v1/patterns", logs); // the requests were logged, at every level
-        Assert.Contains($"\"Caller\": \"{writer[..11]}\"", logs); // naming the caller by the key's prefix
+        Assert.Contains($"\"Caller\":\"{writer[..11]}\"", logs); // naming the caller by the key's prefix
         Assert.DoesNotContain(writer[12..], logs);
         Assert.DoesNotContain(tampered[12..], logs);
     }
