@@ -28,13 +28,15 @@ public static class ServiceDefaults
         // JSON lines where a machine reads the logs (containers), readable text on a terminal.
         var json = builder.Configuration.GetValue<bool?>("Logging:Json")
                    ?? builder.Configuration.GetValue<bool>("DOTNET_RUNNING_IN_CONTAINER");
+        // Each host owns its logger: with the static Log.Logger, a second host in the same process (as in tests)
+        // takes over the first one's logging, and silences it when disposed.
         builder.Services.AddSerilog((services, logger) =>
         {
             // Sinks registered as services join the configured ones (a test reads the logs that way).
             logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
             if (json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
-        });
+        }, preserveStaticLogger: true);
 
         builder.Services.ConfigureHttpJsonOptions(options => PatternJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
