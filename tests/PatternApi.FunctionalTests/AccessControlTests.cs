@@ -149,19 +149,12 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     public async Task Keys_are_stored_hashed_and_the_cli_creates_lists_and_revokes_them()
     {
         var output = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["create", "cli test", "--scopes", "patterns:read,ops:admin"]));
-            Assert.Equal(2, await ApiKeyCommands.RunAsync(api.Services, ["create", "bad", "--scopes", "everything"]));
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
-        // The host's own log lines share the console; the key is the line of its own.
-        var value = Assert.Single(output.ToString().Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line.Trim(), "^ps_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$")).Trim();
+        var messages = new StringWriter();
+        Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["create", "cli test", "--scopes", "patterns:read,ops:admin"], output, messages));
+        Assert.Equal(2, await ApiKeyCommands.RunAsync(api.Services, ["create", "bad", "--scopes", "everything"], output, messages));
+        var value = output.ToString().Trim();
+        Assert.Matches("^ps_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$", value); // the key alone on standard output, so a script can capture it
+        Assert.Contains("everything", messages.ToString());
 
         await using (var db = api.Database.CreateDbContext())
         {
@@ -170,8 +163,17 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
             Assert.DoesNotContain(value, stored.KeyHash + stored.Prefix + stored.Name);
         }
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(api.CreateClient(), "GET", "/api/v1/sync/status", value)).StatusCode);
-        Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["revoke", value[..11]]));
+        Assert.Contains(value[..11], await ListAsync());
+        Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["revoke", value[..11]], output, messages));
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(api.CreateClient(), "GET", "/api/v1/sync/status", value)).StatusCode);
+        Assert.Contains("revoked", (await ListAsync()).Split('\n').Single(line => line.Contains(value[..11])));
+
+        async Task<string> ListAsync()
+        {
+            var list = new StringWriter();
+            Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["list"], list, messages));
+            return list.ToString();
+        }
     }
 
     internal static async Task<string> CreateKeyAsync(PatternApiFixture api, string scope)

@@ -8,8 +8,12 @@ namespace PatternSync.PatternApi.Security;
 /// </summary>
 public static class ApiKeyCommands
 {
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    /// <param name="output">Where the key and the list go (the console's standard output when not given).</param>
+    /// <param name="messages">Where confirmations and errors go (standard error when not given).</param>
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter? output = null, TextWriter? messages = null)
     {
+        output ??= Console.Out;
+        messages ??= Console.Error;
         await using var scope = services.CreateAsyncScope();
         var keys = scope.ServiceProvider.GetRequiredService<ApiKeyStore>();
         switch (args)
@@ -18,25 +22,25 @@ public static class ApiKeyCommands
                 try
                 {
                     var (key, value) = await keys.CreateAsync(name, scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), CancellationToken.None);
-                    Console.Error.WriteLine($"created key {key.Id} ({key.Prefix}) '{key.Name}' with {string.Join(", ", key.Scopes)}; it is shown once:");
-                    Console.WriteLine(value);
+                    messages.WriteLine($"created key {key.Id} ({key.Prefix}) '{key.Name}' with {string.Join(", ", key.Scopes)}; it is shown once:");
+                    output.WriteLine(value);
                     return 0;
                 }
                 catch (ArgumentException e)
                 {
-                    Console.Error.WriteLine(e.Message);
+                    messages.WriteLine(e.Message);
                     return 2;
                 }
             case ["list"]:
                 foreach (var key in await keys.ListAsync(CancellationToken.None))
-                    Console.WriteLine($"{key.Id}  {key.Prefix}  {key.Name,-24}  {string.Join(",", key.Scopes),-40}  {(key.RevokedAt is null ? "active" : $"revoked {key.RevokedAt:u}")}");
+                    output.WriteLine($"{key.Id}  {key.Prefix}  {key.Name,-24}  {string.Join(",", key.Scopes),-40}  {(key.RevokedAt is null ? "active" : $"revoked {key.RevokedAt:u}")}");
                 return 0;
             case ["revoke", var idOrPrefix]:
-                if (await keys.RevokeAsync(idOrPrefix, CancellationToken.None)) { Console.Error.WriteLine($"revoked {idOrPrefix}"); return 0; }
-                Console.Error.WriteLine($"no active key {idOrPrefix}");
+                if (await keys.RevokeAsync(idOrPrefix, CancellationToken.None)) { messages.WriteLine($"revoked {idOrPrefix}"); return 0; }
+                messages.WriteLine($"no active key {idOrPrefix}");
                 return 1;
             default:
-                Console.Error.WriteLine($"usage: keys create NAME --scopes {string.Join(",", Scopes.All)} | keys list | keys revoke ID|PREFIX");
+                messages.WriteLine($"usage: keys create NAME --scopes {string.Join(",", Scopes.All)} | keys list | keys revoke ID|PREFIX");
                 return 2;
         }
     }
