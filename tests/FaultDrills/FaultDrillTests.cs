@@ -31,44 +31,13 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     }
 
     [Fact]
-    public async Task RabbitMQ_stopped_for_seconds_then_started()
-    {
-        await using var system = await DrillSystem.StartAsync();
-        var api = await system.StartHostAsync("PatternApi");
-        await system.StartHostAsync("SyncWorker");
-        var fault = new Stopwatch();
-        int written;
-        try
-        {
-            written = await DrillSystem.WriteBurstAsync([Client(api)], "broker-down", Patterns, async _ => { await ServicesAsync("stop-rabbitmq"); fault.Start(); });
-            await Task.Delay(TimeSpan.FromSeconds(3));
-        }
-        finally
-        {
-            await ServicesAsync("start-rabbitmq");
-        }
-        Check(await system.SettleAsync("RabbitMQ stopped, then started", written, fault, Settle));
-    }
+    public Task RabbitMQ_stopped_for_seconds_then_started() =>
+        OutageAsync("RabbitMQ stopped, then started", "broker-down", _ => ServicesAsync("stop-rabbitmq"), _ => ServicesAsync("start-rabbitmq"));
 
     [Fact]
-    public async Task Qdrant_unreachable_for_a_while_then_back()
-    {
-        await using var system = await DrillSystem.StartAsync();
-        var api = await system.StartHostAsync("PatternApi");
-        await system.StartHostAsync("SyncWorker");
-        var fault = new Stopwatch();
-        int written;
-        try
-        {
-            written = await DrillSystem.WriteBurstAsync([Client(api)], "qdrant-down", Patterns, async _ => { await system.Qdrant.StandIn!.StopAsync(); fault.Start(); });
-            await Task.Delay(TimeSpan.FromSeconds(3));
-        }
-        finally
-        {
-            await system.Qdrant.StandIn!.RestartAsync();
-        }
-        Check(await system.SettleAsync("Qdrant (stand-in) stopped, then back", written, fault, Settle));
-    }
+    public Task Qdrant_unreachable_for_a_while_then_back() =>
+        OutageAsync("Qdrant (stand-in) stopped, then back", "qdrant-down", system => system.Qdrant.StandIn!.StopAsync(),
+            system => system.Qdrant.StandIn!.RestartAsync());
 
     [Fact]
     public async Task API_killed_between_committing_and_publishing_then_restarted()
@@ -117,6 +86,26 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
         var fault = Stopwatch.StartNew();
         var written = await DrillSystem.WriteBurstAsync(apis.Select(Client).ToList(), "two-by-two", Patterns);
         Check(await system.SettleAsync("two APIs relaying, two workers consuming", written, fault, Settle));
+    }
+
+    /// <summary>A part stopped during the burst and kept down 3 s after it, then started again.</summary>
+    private async Task OutageAsync(string label, string burst, Func<DrillSystem, Task> stop, Func<DrillSystem, Task> start)
+    {
+        await using var system = await DrillSystem.StartAsync();
+        var api = await system.StartHostAsync("PatternApi");
+        await system.StartHostAsync("SyncWorker");
+        var fault = new Stopwatch();
+        int written;
+        try
+        {
+            written = await DrillSystem.WriteBurstAsync([Client(api)], burst, Patterns, async _ => { await stop(system); fault.Start(); });
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            await start(system);
+        }
+        Check(await system.SettleAsync(label, written, fault, Settle));
     }
 
     private void Check(DrillFigures figures)
