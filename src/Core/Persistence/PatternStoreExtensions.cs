@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -37,7 +40,50 @@ public static class PatternStoreExtensions
     public static async Task MigratePatternStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PatternStoreExtensions).FullName!);
+        var connectionString = scope.ServiceProvider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)!;
+        if (await CreateDatabaseIfMissingAsync(connectionString, cancellationToken) is { } created)
+            logger.LogInformation("Created database {Database}", created);
+
         var db = scope.ServiceProvider.GetRequiredService<PatternDbContext>();
+        // EF looks for its history table by querying it, which logs an error on a new database (efcore#37328):
+        // create it first, as EF would.
+        var history = db.GetService<IHistoryRepository>();
+        await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), cancellationToken);
+        var applied = (await history.GetAppliedMigrationsAsync(cancellationToken)).Select(m => m.MigrationId).ToHashSet();
+        var pending = db.Database.GetMigrations().Where(m => !applied.Contains(m)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
+        if (pending.Count > 0) logger.LogInformation("Applied {Count} migrations: {Migrations}", pending.Count, string.Join(", ", pending));
+        else logger.LogInformation("The schema is up to date (migration {Migration})", db.Database.GetMigrations().Last());
+    }
+
+    // EF creates a missing database too, but only after its first connection attempt has logged an error.
+    /// <returns>The database's name when this call created it.</returns>
+    private static async Task<string?> CreateDatabaseIfMissingAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        try
+        {
+            await using var probe = new NpgsqlConnection(settings.ConnectionString);
+            await probe.OpenAsync(cancellationToken);
+            return null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+        }
+        var database = settings.Database ?? settings.Username!; // PostgreSQL's default database is the user's name
+        settings.Database = "postgres";
+        await using var connection = new NpgsqlConnection(settings.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            return database;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            return null; // another instance created it first
+        }
     }
 }
