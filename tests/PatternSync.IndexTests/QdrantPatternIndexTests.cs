@@ -120,6 +120,23 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     }
 
     [Fact]
+    public async Task Abandoning_a_rebuild_drops_the_building_collection_but_never_one_already_live()
+    {
+        await Qdrant.EnsureReadyAsync();
+        var live = (await Qdrant.GetInfoAsync()).Collection;
+        var abandoned = await Qdrant.BeginRebuildAsync();
+        await Qdrant.AbandonRebuildAsync(abandoned);
+        Assert.False(await fixture.Qdrant.Client.CollectionExistsAsync(abandoned));
+        Assert.DoesNotContain(await fixture.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == Qdrant.BuildingAlias);
+
+        var switched = await Qdrant.BeginRebuildAsync();
+        await Qdrant.CompleteRebuildAsync(switched);
+        await Qdrant.AbandonRebuildAsync(switched);
+        Assert.Equal(switched, (await Qdrant.GetInfoAsync()).Collection);
+        Assert.NotEqual(live, switched);
+    }
+
+    [Fact]
     public async Task A_vector_of_the_wrong_size_is_refused_and_nothing_is_written()
     {
         var ok = Guid.NewGuid();

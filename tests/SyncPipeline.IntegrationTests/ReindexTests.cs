@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
+using Qdrant.Client.Grpc;
 using worker::PatternSync.SyncWorker.Rebuild;
 
 namespace SyncPipeline.IntegrationTests;
@@ -81,6 +82,8 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
                 await using var check = pipeline.Database.CreateDbContext();
                 return await check.Patterns.AnyAsync(p => p.PatternId == changed && p.IndexedVersion == changedTo);
             }, PipelineFixture.Settle, "the worker to sync the change");
+            // Before the switch: the worker wrote it into the collection being built, not only the live one.
+            Assert.Equal(changedTo, await VersionInAsync(index.BuildingAlias, changed));
         }).GetAwaiter().GetResult());
 
         await using (var scope = pipeline.Worker.Services.CreateAsyncScope())
@@ -88,6 +91,70 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
 
         Assert.NotEqual(before, (await index.GetInfoAsync()).Collection);
         Assert.Equal(changedTo, (await index.GetAsync([changed]))[changed].Version);
+    }
+
+    /// <summary>
+    /// While a change of embedder rolls out, hosts still on the old model write only into the old collection.
+    /// Here the rows change with no event at all, as the new collection sees such a host's writes: after the
+    /// backfill copied them, one pattern gets a newer version and another is deleted.
+    /// </summary>
+    [Fact]
+    public async Task What_changed_after_the_backfill_without_reaching_the_new_collection_is_caught_up_at_the_switch()
+    {
+        var ids = new List<Guid>
+        {
+            await pipeline.CreatePatternAsync(_client, "Reindex: changed behind the new collection"),
+            await pipeline.CreatePatternAsync(_client, "Reindex: deleted behind the new collection"),
+        };
+        await pipeline.ConvergedAsync(ids);
+        var index = (QdrantPatternIndex)pipeline.Index;
+        int? changedTo = null;
+        var changeOnce = new InlineProgress(() => Task.Run(async () =>
+        {
+            // The newest patterns come last: act once the backfill has copied both.
+            if (changedTo is not null || await VersionInAsync(index.BuildingAlias, ids[0]) is null || await VersionInAsync(index.BuildingAlias, ids[1]) is null) return;
+            await pipeline.Database.ExecuteAsync($"UPDATE success_patterns SET version = version + 1, success_rate = 0.25 WHERE pattern_id = '{ids[0]}'");
+            await pipeline.Database.ExecuteAsync($"DELETE FROM success_patterns WHERE pattern_id = '{ids[1]}'");
+            await using var db = pipeline.Database.CreateDbContext();
+            changedTo = await db.Patterns.Where(p => p.PatternId == ids[0]).Select(p => p.Version).SingleAsync();
+        }).GetAwaiter().GetResult());
+
+        await using (var scope = pipeline.Worker.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().RebuildAsync(changeOnce, CancellationToken.None);
+
+        var held = await index.GetAsync(ids);
+        Assert.Equal(changedTo, held[ids[0]].Version);
+        Assert.False(held.ContainsKey(ids[1]));
+    }
+
+    [Fact]
+    public async Task A_failed_rebuild_drops_its_half_built_collection_and_the_next_one_runs()
+    {
+        await pipeline.ConvergedAsync([await pipeline.CreatePatternAsync(_client, "Reindex: survives a failed rebuild")]);
+        var index = (QdrantPatternIndex)pipeline.Index;
+        var live = (await index.GetInfoAsync()).Collection;
+        var collections = await pipeline.Qdrant.Client.ListCollectionsAsync();
+
+        await using (var scope = pipeline.Worker.Services.CreateAsyncScope())
+        {
+            var rebuilder = scope.ServiceProvider.GetRequiredService<IndexRebuilder>();
+            var failing = new InlineProgress(() => throw new InvalidOperationException("The backfill failed."));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => rebuilder.RebuildAsync(failing, CancellationToken.None));
+
+            Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == index.BuildingAlias);
+            Assert.Equal(collections.Order(), (await pipeline.Qdrant.Client.ListCollectionsAsync()).Order());
+            Assert.Equal(live, (await index.GetInfoAsync()).Collection);
+
+            await rebuilder.RebuildAsync(null, CancellationToken.None);
+        }
+        Assert.NotEqual(live, (await index.GetInfoAsync()).Collection);
+    }
+
+    /// <returns>The version of the pattern's point in the collection an alias names, or null when it has none.</returns>
+    private async Task<int?> VersionInAsync(string alias, Guid id)
+    {
+        var points = await pipeline.Qdrant.Client.RetrieveAsync(alias, [(PointId)id], withPayload: true);
+        return points.Count == 0 ? null : (int)points[0].Payload["version"].IntegerValue;
     }
 
     /// <summary>Runs the action on the backfill's own thread, so the backfill waits for it.</summary>

@@ -152,6 +152,21 @@ public sealed partial class QdrantPatternIndex(
     }
 
     /// <summary>
+    /// Gives a failed rebuild up: the building alias goes, so writers stop writing into the collection and
+    /// the next rebuild can start, and the half-built collection is dropped. Readers never used it; once the
+    /// live alias points at it (the switch happened, a later step failed) it is left alone.
+    /// </summary>
+    public async Task AbandonRebuildAsync(string collection, CancellationToken cancellationToken = default)
+    {
+        var aliases = await client.ListAliasesAsync(cancellationToken);
+        if (aliases.Any(a => a.AliasName == Alias && a.CollectionName == collection)) return;
+        if (aliases.Any(a => a.AliasName == BuildingAlias && a.CollectionName == collection))
+            await client.DeleteAliasAsync(BuildingAlias, cancellationToken: cancellationToken);
+        LookAgain();
+        await client.DeleteCollectionAsync(collection, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
     /// Ends a rebuild: in one atomic alias operation, the live alias moves to the new collection and the
     /// building alias goes (readers never see the alias missing); then the old collection is dropped.
     /// </summary>
