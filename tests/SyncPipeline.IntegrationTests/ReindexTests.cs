@@ -150,6 +150,23 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         Assert.NotEqual(live, (await index.GetInfoAsync()).Collection);
     }
 
+    [Fact]
+    public async Task A_rebuild_killed_before_the_switch_is_cleared_away_by_the_next_one()
+    {
+        await pipeline.ConvergedAsync([await pipeline.CreatePatternAsync(_client, "Reindex: outlives a killed rebuild")]);
+        var index = (QdrantPatternIndex)pipeline.Index;
+        var live = (await index.GetInfoAsync()).Collection;
+        var leftover = await index.BeginRebuildAsync(); // as a worker killed mid-backfill leaves it
+
+        await using (var scope = pipeline.Worker.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().RebuildAsync(null, CancellationToken.None);
+
+        var rebuilt = (await index.GetInfoAsync()).Collection;
+        Assert.NotEqual(live, rebuilt);
+        Assert.NotEqual(leftover, rebuilt);
+        Assert.False(await pipeline.Qdrant.Client.CollectionExistsAsync(leftover));
+    }
+
     /// <returns>The version of the pattern's point in the collection an alias names, or null when it has none.</returns>
     private async Task<int?> VersionInAsync(string alias, Guid id)
     {

@@ -52,6 +52,12 @@ public sealed partial class IndexRebuilder(
     {
         if (index is QdrantPatternIndex qdrant)
         {
+            // Under the lock no other rebuild runs: a collection still being built is what a killed one left.
+            if (await qdrant.BuildingCollectionAsync(cancellationToken) is { } leftover)
+            {
+                LogLeftover(leftover);
+                await qdrant.AbandonRebuildAsync(leftover, cancellationToken);
+            }
             var collection = await qdrant.BeginRebuildAsync(cancellationToken);
             LogStarted(collection);
             Dictionary<Guid, int> backfilled;
@@ -132,6 +138,9 @@ public sealed partial class IndexRebuilder(
 
     [LoggerMessage(LogLevel.Information, "Index rebuild wrote {Count} patterns; readers now use {Collection}, and {CaughtUp} patterns changed meanwhile were synced into it")]
     private partial void LogSwitched(int count, int caughtUp, string collection);
+
+    [LoggerMessage(LogLevel.Warning, "Dropping {Collection}, left half-built by a rebuild that did not finish")]
+    private partial void LogLeftover(string collection);
 
     [LoggerMessage(LogLevel.Error, "Index rebuild failed; dropped the half-built {Collection}, readers and writers keep the live collection")]
     private partial void LogAbandoned(Exception exception, string collection);

@@ -132,10 +132,9 @@ public sealed partial class QdrantPatternIndex(
     /// </summary>
     public async Task<string> BeginRebuildAsync(CancellationToken cancellationToken = default)
     {
-        var aliases = await client.ListAliasesAsync(cancellationToken);
-        if (aliases.FirstOrDefault(a => a.AliasName == BuildingAlias) is { } running)
+        if (await BuildingCollectionAsync(cancellationToken) is { } running)
             throw new InvalidOperationException(
-                $"A rebuild is already building '{running.CollectionName}' (alias '{BuildingAlias}'). If it crashed, delete that alias and collection.");
+                $"A rebuild is already building '{running}' (alias '{BuildingAlias}'). If it crashed, delete that alias and collection.");
         var collection = await CreateCollectionAsync(cancellationToken);
         await client.CreateAliasAsync(BuildingAlias, collection, cancellationToken: cancellationToken);
         LookAgain();
@@ -150,6 +149,10 @@ public sealed partial class QdrantPatternIndex(
         await client.UpsertAsync(collection, structs, QdrantFilters.NewerThanIndexed(points.Select(p => (p.Id, p.Payload.Version)), false),
             wait: true, cancellationToken: cancellationToken);
     }
+
+    /// <summary>The collection a rebuild is building, or null when none is.</summary>
+    public async Task<string?> BuildingCollectionAsync(CancellationToken cancellationToken = default) =>
+        (await client.ListAliasesAsync(cancellationToken)).FirstOrDefault(a => a.AliasName == BuildingAlias)?.CollectionName;
 
     /// <summary>
     /// Gives a failed rebuild up: the building alias goes, so writers stop writing into the collection and
