@@ -12,11 +12,12 @@ namespace PatternSync.SyncWorker.Rebuild;
 /// <summary>
 /// Rebuilds the index from PostgreSQL with the configured embedder, e.g. after changing the HNSW or
 /// quantization settings or the embedding model. On Qdrant it builds a new collection while matching
-/// keeps reading the old one: every writer also writes new changes into the collection being built,
-/// the backfill fills in the rest (version-guarded, so it never overwrites a newer change), and one
-/// atomic alias operation switches readers over, and a catch-up brings across what hosts on another
-/// model changed meanwhile. On the embedded index it re-embeds in place.
-/// One rebuild at a time across workers (a PostgreSQL advisory lock).
+/// keeps reading the old one: every writer on the same model also writes new changes into the
+/// collection being built, the backfill fills in the rest (version-guarded, so it never overwrites a
+/// newer change), one atomic alias operation switches readers over, and a catch-up brings across what
+/// hosts on another model changed meanwhile. A failed rebuild drops its half-built collection.
+/// On the embedded index it re-embeds in place. One rebuild at a time across workers (a PostgreSQL
+/// advisory lock).
 /// </summary>
 public sealed partial class IndexRebuilder(
     NpgsqlDataSource dataSource, PatternDbContext db, IPatternVectorIndex index, PatternSynchronizer synchronizer,
