@@ -126,7 +126,7 @@ public sealed partial class IndexRebuilder(
     /// <returns>How many patterns changed since the backfill copied them.</returns>
     private async Task<int> CatchUpAsync(IReadOnlyDictionary<Guid, int> backfilled, CancellationToken cancellationToken)
     {
-        var current = await db.Patterns.AsNoTracking().ToDictionaryAsync(p => p.PatternId, p => p.Version, cancellationToken);
+        var current = await db.Patterns.Select(p => new { p.PatternId, p.Version }).ToDictionaryAsync(p => p.PatternId, p => p.Version, cancellationToken);
         var changed = current.Where(row => !backfilled.TryGetValue(row.Key, out var copied) || row.Value > copied).Select(row => row.Key)
             .Concat(backfilled.Keys.Where(id => !current.ContainsKey(id)))
             .ToList();
