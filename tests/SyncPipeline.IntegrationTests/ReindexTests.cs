@@ -1,6 +1,7 @@
 extern alias worker;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.Core.VectorIndex.Qdrant;
@@ -41,6 +42,11 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reindex", null)).StatusCode);
         await Eventually.UntilAsync(async () => (await pipeline.Qdrant.Client.ListAliasesAsync()).Any(a => a.AliasName == index.BuildingAlias),
             PipelineFixture.Settle, "the rebuild to start");
+        // The status the 202 points at shows the rebuild and its progress.
+        var status = await StatusAsync();
+        var rebuild = status["index"]!["rebuild"]!;
+        Assert.Equal(await index.BuildingCollectionAsync(), rebuild["collection"]!.GetValue<string>());
+        Assert.InRange(rebuild["points_count"]!.GetValue<long>(), 0, status["patterns"]!.GetValue<long>());
         // Changes during the rebuild must reach the new collection too.
         ids.Add(await pipeline.CreatePatternAsync(_client, "Reindex: created during the rebuild"));
         await PipelineFixture.PatchAsync(_client, ids[0], """{"description": "Changed during the rebuild."}""");
@@ -53,6 +59,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         Assert.Equal(0, failedMatches);
         Assert.True(matches > 0);
         Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == index.BuildingAlias);
+        Assert.Null((await StatusAsync())["index"]!["rebuild"]);
         await pipeline.ConvergedAsync(ids);
     }
 
@@ -166,6 +173,8 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         Assert.NotEqual(leftover, rebuilt);
         Assert.False(await pipeline.Qdrant.Client.CollectionExistsAsync(leftover));
     }
+
+    private async Task<JsonNode> StatusAsync() => JsonNode.Parse(await _client.GetStringAsync("/api/v1/sync/status"))!;
 
     /// <returns>The version of the pattern's point in the collection an alias names, or null when it has none.</returns>
     private async Task<int?> VersionInAsync(string alias, Guid id)

@@ -40,4 +40,9 @@ public sealed record IndexedPoint(Guid PatternId, int Version, string? ContentHa
 /// <summary>A search hit, with the version and content hash the index held for it.</summary>
 public sealed record VectorMatch(Guid PatternId, float Score, int Version, string? ContentHash);
 
-public sealed record VectorIndexInfo(string Alias, string Collection, string Status, long PointsCount, long IndexedVectorsCount, int VectorSize);
+/// <param name="Rebuild">The collection a rebuild is filling, while one runs.</param>
+public sealed record VectorIndexInfo(string Alias, string Collection, string Status, long PointsCount, long IndexedVectorsCount, int VectorSize,
+    IndexRebuild? Rebuild = null);
+
+/// <summary>A rebuild in progress: its new collection and how many points it holds so far.</summary>
+public sealed record IndexRebuild(string Collection, long PointsCount);

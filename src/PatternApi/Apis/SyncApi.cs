@@ -37,11 +37,12 @@ public static class SyncApi
         try
         {
             var info = await index.GetInfoAsync(http.RequestAborted);
-            indexStatus = new IndexStatus(info.Alias, info.Collection, info.Status, info.PointsCount, info.IndexedVectorsCount, info.VectorSize, model.Name, null);
+            indexStatus = new IndexStatus(info.Alias, info.Collection, info.Status, info.PointsCount, info.IndexedVectorsCount, info.VectorSize, model.Name,
+                info.Rebuild, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            indexStatus = new IndexStatus(null, null, "unreachable", null, null, null, model.Name, e.Message);
+            indexStatus = new IndexStatus(null, null, "unreachable", null, null, null, model.Name, null, e.Message);
         }
         var last = await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(http.RequestAborted);
         return TypedResults.Ok(new SyncStatusResponse(Math.Round(status.SyncLagSeconds, 3), status.Patterns, status.PatternsNotIndexed,
@@ -70,5 +71,6 @@ public static class SyncApi
 
     public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds);
 
-    public sealed record IndexStatus(string? Alias, string? Collection, string Status, long? PointsCount, long? IndexedVectorsCount, int? VectorSize, string EmbeddingModel, string? Error);
+    public sealed record IndexStatus(string? Alias, string? Collection, string Status, long? PointsCount, long? IndexedVectorsCount, int? VectorSize,
+        string EmbeddingModel, IndexRebuild? Rebuild, string? Error);
 }

@@ -278,11 +278,25 @@ public sealed partial class QdrantPatternIndex(
 
     public async Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default)
     {
-        var collection = await ResolveAliasAsync(cancellationToken)
+        var aliases = await client.ListAliasesAsync(cancellationToken);
+        var collection = aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName
             ?? throw new VectorIndexMismatchException($"The Qdrant alias '{Alias}' does not exist yet.");
         var info = await client.GetCollectionInfoAsync(collection, cancellationToken);
+        var building = aliases.FirstOrDefault(a => a.AliasName == BuildingAlias)?.CollectionName;
         return new VectorIndexInfo(Alias, collection, info.Status.ToString(), (long)info.PointsCount, (long)info.IndexedVectorsCount,
-            (int)info.Config.Params.VectorsConfig.Params.Size);
+            (int)info.Config.Params.VectorsConfig.Params.Size, building is null ? null : await RebuildProgressAsync(building, cancellationToken));
+    }
+
+    private async Task<IndexRebuild?> RebuildProgressAsync(string collection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new IndexRebuild(collection, (long)(await client.GetCollectionInfoAsync(collection, cancellationToken)).PointsCount);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null; // it finished, or was given up, since the aliases were read
+        }
     }
 
     /// <returns>Why <paramref name="collection"/> cannot hold this embedder's vectors, or null when it can.</returns>
@@ -297,12 +311,6 @@ public sealed partial class QdrantPatternIndex(
             ? null
             : $"The Qdrant collection '{collection}' behind '{Alias}' holds {size}-dimensional vectors of model '{heldModel ?? "unknown"}', " +
               $"but the configured embedder '{model.Name}' makes {model.Dimensions}-dimensional ones. Rebuild the index (reindex) for the new model.";
-    }
-
-    private async Task<string?> ResolveAliasAsync(CancellationToken cancellationToken)
-    {
-        var aliases = await client.ListAliasesAsync(cancellationToken);
-        return aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName;
     }
 
     private static readonly WithPayloadSelector StateSelector = new()
