@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using PatternSync.Core.Hosting;
 using PatternSync.Core.Persistence;
 using PatternSync.Testing;
@@ -12,7 +11,7 @@ namespace PatternApi.FunctionalTests;
 /// <summary>`migrate` (the deploy step) on a database that does not exist yet, then again.</summary>
 public sealed class MigrateCommandTests : IAsyncLifetime
 {
-    private readonly string _database = $"test_migrate_{Guid.NewGuid():N}";
+    private readonly TestDatabase _database = TestDatabase.NotCreatedYet("migrate");
 
     [Fact]
     public async Task Migrate_creates_the_database_applies_every_migration_without_an_error_line_then_finds_nothing_to_do()
@@ -25,10 +24,10 @@ public sealed class MigrateCommandTests : IAsyncLifetime
             await using var scope = host.Services.CreateAsyncScope();
             migrations = scope.ServiceProvider.GetRequiredService<PatternDbContext>().Database.GetMigrations().ToList();
         }
-        Assert.Contains($"Created database {_database}", first.Text);
+        Assert.Contains($"Created database {_database.Name}", first.Text);
         Assert.Contains($"Applied {migrations.Count} migrations: {string.Join(", ", migrations)}", first.Text);
         Assert.DoesNotContain("ERR ", first.Text);
-        Assert.Equal(0L, await CountAsync("success_patterns"));
+        Assert.Equal(0L, await _database.CountAsync("success_patterns"));
 
         var second = new CapturedLogs();
         using (var host = Host(second))
@@ -41,29 +40,14 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     private IHost Host(ILogEventSink logs)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:Patterns"] = TestServices.PostgresConnectionString(_database);
+        builder.Configuration["ConnectionStrings:Patterns"] = _database.ConnectionString;
         builder.AddServiceDefaults();
         builder.AddPatternStore();
         builder.Services.AddSingleton(logs);
         return builder.Build();
     }
 
-    private async Task<long> CountAsync(string table)
-    {
-        await using var connection = new NpgsqlConnection(TestServices.PostgresConnectionString(_database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(TestServices.PostgresConnectionString("postgres"));
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 }

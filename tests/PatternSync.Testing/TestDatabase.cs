@@ -17,8 +17,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(string purpose)
     {
-        var name = $"test_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}";
-        var database = new TestDatabase(name.Length > 63 ? name[..63] : name); // PostgreSQL's identifier limit
+        var database = NotCreatedYet(purpose);
         await using (var admin = new NpgsqlConnection(TestServices.PostgresConnectionString("postgres")))
         {
             await admin.OpenAsync();
@@ -28,6 +27,13 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var db = database.CreateDbContext();
         await db.Database.MigrateAsync();
         return database;
+    }
+
+    /// <summary>A name of its own for a database that does not exist yet (for what creates one); dropped at the end all the same.</summary>
+    public static TestDatabase NotCreatedYet(string purpose)
+    {
+        var name = $"test_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}";
+        return new TestDatabase(name.Length > 63 ? name[..63] : name); // PostgreSQL's identifier limit
     }
 
     public PatternDbContext CreateDbContext() =>
