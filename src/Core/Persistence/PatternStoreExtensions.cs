@@ -57,7 +57,7 @@ public static class PatternStoreExtensions
         else logger.LogInformation("The schema is up to date (migration {Migration})", db.Database.GetMigrations().Last());
     }
 
-    // EF creates a missing database too, but only after its first connection attempt has logged an error.
+    /// <summary>EF creates a missing database too, but only after its first connection attempt has logged an error.</summary>
     /// <returns>The database's name when this call created it.</returns>
     private static async Task<string?> CreateDatabaseIfMissingAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -39,7 +39,14 @@ public sealed partial class IndexRebuilder(
         finally
         {
             // Explicitly: a pooled connection keeps its session, and its locks, until it is next used.
-            await AdvisoryLockAsync(lockConnection, "pg_advisory_unlock", CancellationToken.None);
+            try
+            {
+                await AdvisoryLockAsync(lockConnection, "pg_advisory_unlock", CancellationToken.None);
+            }
+            catch (NpgsqlException)
+            {
+                // The connection broke during the rebuild: its session, and the lock, went with it.
+            }
         }
     }
 
