@@ -17,7 +17,7 @@ using Serilog.Formatting.Compact;
 
 namespace PatternSync.Core.Hosting;
 
-/// <summary>What both hosts set up the same way: logging, JSON shape, problem details, health probes.</summary>
+/// <summary>What both hosts set up the same way: logging, tracing, JSON shape, problem details, health probes.</summary>
 public static class ServiceDefaults
 {
     public const string LiveTag = "live";
@@ -37,6 +37,8 @@ public static class ServiceDefaults
             if (json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
         }, preserveStaticLogger: true);
+
+        builder.AddTracing();
 
         builder.Services.ConfigureHttpJsonOptions(options => PatternJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();

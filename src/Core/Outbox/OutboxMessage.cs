@@ -21,4 +21,6 @@ public sealed class OutboxMessage
     public string? LastError { get; set; }
     /// <summary>When a failed row may be tried again (backoff); null means now.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>The W3C trace context of the change that wrote it, so its publish and consumption join that trace.</summary>
+    public string? TraceParent { get; set; }
 }

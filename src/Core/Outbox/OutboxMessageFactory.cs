@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using PatternSync.Contracts;
 using PatternSync.Core.Patterns;
@@ -47,5 +48,6 @@ public static class OutboxMessageFactory
         PatternId = patternEvent.PatternId,
         PatternVersion = patternEvent.Version,
         CreatedAt = now,
+        TraceParent = Activity.Current?.Id,
     };
 }

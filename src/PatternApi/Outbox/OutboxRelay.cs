@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PatternSync.Core.Hosting;
 using PatternSync.Core.Outbox;
 using PatternSync.Core.Serialization;
 
@@ -107,6 +109,10 @@ public sealed partial class OutboxRelay(
         {
             return (row, $"{e.GetType().Name}: {e.Message}", false);
         }
+        // The publish continues the trace of the request that wrote the row; MassTransit carries it to the consumers.
+        ActivityContext.TryParse(row.TraceParent, null, out var writer);
+        using var activity = Tracing.Outbox.StartActivity($"publish {row.MessageType}", ActivityKind.Producer, writer);
+        activity?.SetTag("messaging.message.id", row.MessageId).SetTag("pattern.id", row.PatternId).SetTag("pattern.version", row.PatternVersion);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -116,6 +122,7 @@ public sealed partial class OutboxRelay(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             return (row, $"{e.GetType().Name}: {e.Message}", true);
         }
     }

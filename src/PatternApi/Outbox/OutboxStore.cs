@@ -14,7 +14,7 @@ public static class OutboxStore
     public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, bool ignoreBackoff, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT o.id, o.message_id, o.message_type, o.payload::text, o.pattern_id, o.pattern_version, o.attempts
+            SELECT o.id, o.message_id, o.message_type, o.payload::text, o.pattern_id, o.pattern_version, o.attempts, o.trace_parent
             FROM outbox_messages o
             WHERE o.sent_at IS NULL
               AND (@ignoreBackoff OR o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
@@ -30,7 +30,7 @@ public static class OutboxStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.GetGuid(4), reader.GetInt32(5), reader.GetInt32(6)));
+                reader.GetGuid(4), reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
         return rows;
     }
 

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace PatternSync.Core.Hosting;
+
+/// <summary>
+/// OpenTelemetry traces of both hosts: HTTP requests, outgoing HTTP, PostgreSQL commands, the outbox relay's
+/// publishes and MassTransit's sends and consumes, so one trace follows a change from its request to the
+/// index. Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard variables configure it).
+/// </summary>
+public static class Tracing
+{
+    /// <summary>The outbox relay's spans: each continues the trace of the request that wrote the row.</summary>
+    public static readonly ActivitySource Outbox = new("PatternSync.Outbox");
+
+    public static IHostApplicationBuilder AddTracing(this IHostApplicationBuilder builder)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new NoBackgroundClientCalls()))
+                .AddSource(Outbox.Name)
+                .AddSource("MassTransit")
+                .AddAspNetCoreInstrumentation(options => options.Filter = http => !IsScrapeOrProbe(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
+        return builder;
+    }
+
+    /// <summary>
+    /// A database or HTTP call outside any trace is background polling (the relay's claims, Quartz's check-ins):
+    /// a trace of its own every few seconds says nothing. Calls within a trace follow their parent.
+    /// </summary>
+    private sealed class NoBackgroundClientCalls : Sampler
+    {
+        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+            new(samplingParameters.Kind == ActivityKind.Client ? SamplingDecision.Drop : SamplingDecision.RecordAndSample);
+    }
+
+    // Prometheus and the orchestrator call these every few seconds: traces of them would drown the rest.
+    private static bool IsScrapeOrProbe(PathString path) =>
+        path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");
+}
