@@ -12,25 +12,32 @@ namespace PatternSync.Core.Hosting;
 /// <summary>
 /// OpenTelemetry traces of both hosts: HTTP requests, outgoing HTTP, PostgreSQL commands, the outbox relay's
 /// publishes and MassTransit's sends and consumes, so one trace follows a change from its request to the
-/// index. Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard variables configure it).
+/// index. Recorded and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard variables
+/// configure it); without it nothing is recorded, but the trace context of a producer's request still flows
+/// through the outbox and the bus for whoever listens.
 /// </summary>
 public static class Tracing
 {
+    public const string OutboxSourceName = "PatternSync.Outbox";
+
     /// <summary>The outbox relay's spans: each continues the trace of the request that wrote the row.</summary>
-    public static readonly ActivitySource Outbox = new("PatternSync.Outbox");
+    public static readonly ActivitySource Outbox = new(OutboxSourceName);
 
     public static IHostApplicationBuilder AddTracing(this IHostApplicationBuilder builder)
     {
-        var telemetry = builder.Services.AddOpenTelemetry()
+        // Recording spans costs CPU on every request, command and message (on two cores it made the pipeline's
+        // latency half as long again): only when they go somewhere. The trace context still flows without it.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return builder;
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new NoBackgroundClientCalls()))
-                .AddSource(Outbox.Name)
+                .AddSource(OutboxSourceName)
                 .AddSource("MassTransit")
                 .AddAspNetCoreInstrumentation(options => options.Filter = http => !IsScrapeOrProbe(http.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddNpgsql());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
+                .AddNpgsql())
+            .UseOtlpExporter();
         return builder;
     }
 
