@@ -32,6 +32,22 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
         Assert.True(JsonNode.DeepEquals(body, stored), $"created {body} but read {stored}");
     }
 
+    [Theory]
+    [InlineData("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "00-0af7651916cd43dd8448eb211c80319c-")]
+    [InlineData("Request-Id", "|a-caller's-own-hierarchical-request-id-that-runs-on-and-on-and-on-for-well-over-a-hundred-characters.1.", null)]
+    [InlineData("traceparent", "not a trace context", null)]
+    public async Task The_outbox_row_keeps_a_W3C_trace_context_and_nothing_else(string header, string value, string? kept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/patterns") { Content = JsonContent.Create(PatternRequests.Seed()) };
+        request.Headers.TryAddWithoutValidation(header, value);
+
+        Assert.Equal(HttpStatusCode.Created, (await _client.SendAsync(request)).StatusCode);
+        await using var db = api.Database.CreateDbContext();
+        var traceParent = await db.OutboxMessages.Select(m => m.TraceParent).SingleAsync();
+        if (kept is null) Assert.True(traceParent is null || traceParent.Length == 55, traceParent);
+        else Assert.StartsWith(kept, traceParent);
+    }
+
     [Fact]
     public async Task Create_writes_exactly_one_outbox_row_carrying_PatternCreated()
     {

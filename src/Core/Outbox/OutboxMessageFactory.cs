@@ -48,6 +48,7 @@ public static class OutboxMessageFactory
         PatternId = patternEvent.PatternId,
         PatternVersion = patternEvent.Version,
         CreatedAt = now,
-        TraceParent = Activity.Current?.Id,
+        // Only a W3C id fits the column; a caller's hierarchical Request-Id could be any length.
+        TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null,
     };
 }
