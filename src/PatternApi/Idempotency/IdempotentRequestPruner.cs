@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PatternSync.Core.Persistence;
 
 namespace PatternSync.PatternApi.Idempotency;
 
@@ -26,23 +27,8 @@ public sealed partial class IdempotentRequestPruner(
     }
 
     /// <returns>How many keys were forgotten.</returns>
-    public async Task<int> PruneAsync(CancellationToken cancellationToken)
-    {
-        var cutoff = clock.GetUtcNow() - options.Value.Retention;
-        int deleted, total = 0;
-        do
-        {
-            await using var command = dataSource.CreateCommand("""
-                DELETE FROM idempotent_requests WHERE ctid IN (
-                    SELECT ctid FROM idempotent_requests WHERE created_at < @cutoff LIMIT @limit)
-                """);
-            command.Parameters.AddWithValue("cutoff", cutoff);
-            command.Parameters.AddWithValue("limit", BatchSize);
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            total += deleted;
-        } while (deleted == BatchSize);
-        return total;
-    }
+    public Task<int> PruneAsync(CancellationToken cancellationToken) =>
+        ExpiredRows.DeleteAsync(dataSource, "idempotent_requests", "created_at", clock.GetUtcNow() - options.Value.Retention, BatchSize, cancellationToken);
 
     [LoggerMessage(LogLevel.Warning, "Could not forget expired Idempotency-Keys; retrying at the next interval")]
     private partial void LogPruneFailed(Exception exception);

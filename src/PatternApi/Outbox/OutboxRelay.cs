@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PatternSync.Core.Hosting;
 using PatternSync.Core.Outbox;
+using PatternSync.Core.Persistence;
 using PatternSync.Core.Serialization;
 
 namespace PatternSync.PatternApi.Outbox;
@@ -136,13 +137,8 @@ public sealed partial class OutboxRelay(
         if (now < _nextPrune) return;
         _nextPrune = now + _options.PruneInterval;
         var cutoff = now - _options.SentRetention;
-        int pruned, total = 0;
-        do
-        {
-            pruned = await OutboxStore.PruneAsync(dataSource, cutoff, _options.PruneBatchSize, cancellationToken);
-            total += pruned;
-        } while (pruned == _options.PruneBatchSize);
-        if (total > 0) LogPruned(total, cutoff);
+        var pruned = await ExpiredRows.DeleteAsync(dataSource, "outbox_messages", "sent_at", cutoff, _options.PruneBatchSize, cancellationToken);
+        if (pruned > 0) LogPruned(pruned, cutoff);
     }
 
     private void Failing(Exception e, TimeSpan retryIn)

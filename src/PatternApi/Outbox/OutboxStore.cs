@@ -66,16 +66,4 @@ public static class OutboxStore
             "UPDATE outbox_messages SET next_attempt_at = NULL WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL");
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    /// <summary>Deletes at most <paramref name="limit"/> rows sent before <paramref name="cutoff"/>; short statements, no long locks.</summary>
-    public static async Task<int> PruneAsync(NpgsqlDataSource dataSource, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            DELETE FROM outbox_messages WHERE id IN (
-                SELECT id FROM outbox_messages WHERE sent_at < @cutoff ORDER BY sent_at LIMIT @limit)
-            """);
-        command.Parameters.AddWithValue("cutoff", cutoff);
-        command.Parameters.AddWithValue("limit", limit);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }
