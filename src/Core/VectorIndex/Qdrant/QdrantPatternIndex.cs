@@ -45,7 +45,7 @@ public sealed partial class QdrantPatternIndex(
     /// The live alias, and the building alias while a rebuild for this embedder runs (looked up again every
     /// <see cref="RoutesRefresh"/>). A rebuild for another embedder (a change of model) gets none of this
     /// host's vectors; a host already on the model being built works on the new collection until the switch.
-    /// What either side misses during a change of model, the reconciliation after the switch repairs.
+    /// What an old-model host writes during the backfill, the rebuild's catch-up brings across after the switch.
     /// </summary>
     private async Task<Routes> RoutesAsync(CancellationToken cancellationToken)
     {
@@ -55,8 +55,8 @@ public sealed partial class QdrantPatternIndex(
         {
             if (_routes is { } fresh && DateTime.UtcNow - _routesCheckedAt < RoutesRefresh) return fresh;
             var aliases = await client.ListAliasesAsync(cancellationToken);
-            var live = aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName ?? await CreateLiveCollectionAsync(cancellationToken);
-            var building = aliases.FirstOrDefault(a => a.AliasName == BuildingAlias)?.CollectionName;
+            var live = Target(aliases, Alias) ?? await CreateLiveCollectionAsync(cancellationToken);
+            var building = Target(aliases, BuildingAlias);
             var liveMismatch = await MismatchAsync(live, cancellationToken);
             var buildingFits = building is not null && await MismatchAsync(building, cancellationToken) is null;
             _routes = (liveMismatch, buildingFits) switch
@@ -74,6 +74,10 @@ public sealed partial class QdrantPatternIndex(
             _routesLock.Release();
         }
     }
+
+    /// <summary>The collection an alias names, or null when there is no such alias.</summary>
+    private static string? Target(IEnumerable<AliasDescription> aliases, string alias) =>
+        aliases.FirstOrDefault(a => a.AliasName == alias)?.CollectionName;
 
     /// <summary>The next call looks the aliases up again instead of waiting out <see cref="RoutesRefresh"/>.</summary>
     private void LookAgain() => _routesCheckedAt = DateTime.MinValue;
@@ -152,7 +156,7 @@ public sealed partial class QdrantPatternIndex(
 
     /// <summary>The collection a rebuild is building, or null when none is.</summary>
     public async Task<string?> BuildingCollectionAsync(CancellationToken cancellationToken = default) =>
-        (await client.ListAliasesAsync(cancellationToken)).FirstOrDefault(a => a.AliasName == BuildingAlias)?.CollectionName;
+        Target(await client.ListAliasesAsync(cancellationToken), BuildingAlias);
 
     /// <summary>
     /// Gives a failed rebuild up: the building alias goes, so writers stop writing into the collection and
@@ -162,8 +166,8 @@ public sealed partial class QdrantPatternIndex(
     public async Task AbandonRebuildAsync(string collection, CancellationToken cancellationToken = default)
     {
         var aliases = await client.ListAliasesAsync(cancellationToken);
-        if (aliases.Any(a => a.AliasName == Alias && a.CollectionName == collection)) return;
-        if (aliases.Any(a => a.AliasName == BuildingAlias && a.CollectionName == collection))
+        if (Target(aliases, Alias) == collection) return;
+        if (Target(aliases, BuildingAlias) == collection)
             await client.DeleteAliasAsync(BuildingAlias, cancellationToken: cancellationToken);
         LookAgain();
         await client.DeleteCollectionAsync(collection, cancellationToken: cancellationToken);
@@ -180,11 +184,11 @@ public sealed partial class QdrantPatternIndex(
     public async Task SwitchAliasAsync(string collection, bool dropPrevious = false, CancellationToken cancellationToken = default)
     {
         var aliases = await client.ListAliasesAsync(cancellationToken);
-        var previous = aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName;
+        var previous = Target(aliases, Alias);
         var operations = new List<AliasOperations>();
         if (previous is not null) operations.Add(new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = Alias } });
         operations.Add(new AliasOperations { CreateAlias = new CreateAlias { AliasName = Alias, CollectionName = collection } });
-        if (aliases.Any(a => a.AliasName == BuildingAlias))
+        if (Target(aliases, BuildingAlias) is not null)
             operations.Add(new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = BuildingAlias } });
         await client.UpdateAliasesAsync(operations, cancellationToken: cancellationToken);
         LookAgain();
@@ -279,10 +283,10 @@ public sealed partial class QdrantPatternIndex(
     public async Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default)
     {
         var aliases = await client.ListAliasesAsync(cancellationToken);
-        var collection = aliases.FirstOrDefault(a => a.AliasName == Alias)?.CollectionName
+        var collection = Target(aliases, Alias)
             ?? throw new VectorIndexMismatchException($"The Qdrant alias '{Alias}' does not exist yet.");
         var info = await client.GetCollectionInfoAsync(collection, cancellationToken);
-        var building = aliases.FirstOrDefault(a => a.AliasName == BuildingAlias)?.CollectionName;
+        var building = Target(aliases, BuildingAlias);
         return new VectorIndexInfo(Alias, collection, info.Status.ToString(), (long)info.PointsCount, (long)info.IndexedVectorsCount,
             (int)info.Config.Params.VectorsConfig.Params.Size, building is null ? null : await RebuildProgressAsync(building, cancellationToken));
     }
