@@ -146,14 +146,9 @@ public sealed class ReconciliationTestsOnQdrant(QdrantPipelineFixture pipeline) 
     /// <summary>The alias now names an empty collection of 8-dimensional vectors; the old one is gone.</summary>
     protected override async Task MakeIndexOfAnotherModelAsync()
     {
-        var current = (await pipeline.Index.GetInfoAsync()).Collection;
         var other = $"{pipeline.Alias}-other-model-8";
         await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
-        await pipeline.Qdrant.Client.UpdateAliasesAsync([
-            new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = pipeline.Alias } },
-            new AliasOperations { CreateAlias = new CreateAlias { AliasName = pipeline.Alias, CollectionName = other } },
-        ]);
-        await pipeline.Qdrant.Client.DeleteCollectionAsync(current);
+        await ((QdrantPatternIndex)pipeline.Index).SwitchAliasAsync(other, dropPrevious: true);
     }
 }
 
