@@ -63,6 +63,73 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
     }
 
     [Fact]
+    public async Task A_write_that_commits_late_reaches_every_copy()
+    {
+        Guid early = Guid.NewGuid(), locked = Guid.NewGuid();
+        var otherProcess = new PostgresPatternIndex(fixture.DataSource, Model);
+        await Index.UpsertAsync([Point(Payload(early), 1, 0, 0, 0), Point(Payload(locked), 1, 0, 0, 0)]);
+        Assert.Equal(2, await otherProcess.CountAsync());
+
+        // One batch writes `early` first (drawing its change_seq), then waits on a row lock held elsewhere for 5 s,
+        // while later writes commit and the other process keeps reading past them.
+        await using var holder = await fixture.DataSource.OpenConnectionAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM pattern_vectors WHERE pattern_id = @id FOR UPDATE", holder, transaction))
+        {
+            lockRow.Parameters.AddWithValue("id", locked);
+            await lockRow.ExecuteScalarAsync();
+        }
+        var lateBatch = Index.UpsertAsync([Point(Payload(early, version: 2), 0, 1, 0, 0), Point(Payload(locked, version: 2), 0, 1, 0, 0)]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Index.UpsertAsync([Point(Payload(Guid.NewGuid()), 0, 0, 1, 0)]);
+            await otherProcess.CountAsync();
+            await Task.Delay(100);
+        }
+        Assert.False(lateBatch.IsCompleted);
+        await transaction.CommitAsync();
+        await lateBatch;
+
+        var best = await otherProcess.SearchAsync(new float[] { 0, 1, 0, 0 }, PatternSearchFilter.None, 2, 0.9f);
+        Assert.Equal(new[] { early, locked }.Order(), best.Select(m => m.PatternId).Order());
+        Assert.All(best, match => Assert.Equal(2, match.Version));
+    }
+
+    [Fact]
+    public async Task A_copy_never_mixes_in_vectors_of_another_model_or_size()
+    {
+        var mine = Guid.NewGuid();
+        await Index.UpsertAsync([Point(Payload(mine), 1, 0, 0, 0)]);
+        var otherModel = new PostgresPatternIndex(fixture.DataSource, new EmbeddingModel("other-model", 8));
+        await otherModel.UpsertAsync([Point(Payload(Guid.NewGuid()), 1, 0, 0, 0, 0, 0, 0, 0)]);
+
+        var reader = new PostgresPatternIndex(fixture.DataSource, Model);
+        await Assert.ThrowsAsync<VectorIndexMismatchException>(() => reader.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 5, 0f));
+        Assert.Equal(1, await reader.CountAsync());
+
+        // Once the other model's point is replaced by this model's (a rebuild), searches answer again.
+        await fixture.Database.ExecuteAsync("DELETE FROM pattern_vectors WHERE model <> 'test-model/4'");
+        await Index.UpsertAsync([Point(Payload(Guid.NewGuid()), 0, 1, 0, 0)]);
+        var fresh = new PostgresPatternIndex(fixture.DataSource, Model);
+        Assert.Equal(mine, (await fresh.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 1, 0f))[0].PatternId);
+    }
+
+    [Fact]
+    public async Task A_repair_at_the_same_version_never_brings_back_a_deleted_point()
+    {
+        // An in-place rebuild read the row at version 3, then the pattern was deleted (its point a tombstone at 3).
+        var id = Guid.NewGuid();
+        await Index.UpsertAsync([Point(Payload(id, version: 3), 1, 0, 0, 0)]);
+        await Index.DeleteUnconditionallyAsync([id]);
+
+        await Index.UpsertAsync([Point(Payload(id, version: 3), 1, 0, 0, 0)], replaceSameVersion: true);
+
+        Assert.Empty(await Index.GetAsync([id]));
+        Assert.Empty(await new PostgresPatternIndex(fixture.DataSource, Model).SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 5, 0f));
+    }
+
+    [Fact]
     public async Task Vectors_of_another_model_are_refused_clearly()
     {
         await Index.UpsertAsync([Point(Payload(Guid.NewGuid()), 1, 0, 0, 0)]);

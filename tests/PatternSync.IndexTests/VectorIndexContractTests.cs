@@ -28,6 +28,21 @@ public abstract class VectorIndexContractTests
     }
 
     [Fact]
+    public async Task A_payload_only_write_is_refused_where_the_point_holds_another_text()
+    {
+        // The point took text B (hash "b") at version 2 after a worker compared version 1 (hash "a") with a row at
+        // version 3 whose text is A again: the worker's payload-only write must not keep B's vector under hash "a".
+        var id = Guid.NewGuid();
+        await Index.UpsertAsync([Point(Payload(id, version: 2, hash: "b"), 0, 1, 0, 0)]);
+
+        await Index.SetPayloadAsync([Payload(id, version: 3, hash: "a", status: "archived")]);
+
+        Assert.Equal(new IndexedPoint(id, 2, "b"), (await Index.GetAsync([id]))[id]);
+        await Index.SetPayloadAsync([Payload(id, version: 3, hash: "b", status: "archived")]);
+        Assert.Equal(new IndexedPoint(id, 3, "b"), (await Index.GetAsync([id]))[id]);
+    }
+
+    [Fact]
     public async Task Search_keeps_only_points_at_or_above_the_score_threshold_best_first()
     {
         Guid same = Guid.NewGuid(), close = Guid.NewGuid(), orthogonal = Guid.NewGuid();

@@ -1,9 +1,16 @@
+extern alias worker;
 using MassTransit;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 using PatternSync.Core.Patterns;
+using PatternSync.Core.Persistence;
+using PatternSync.Core.VectorIndex;
 using PatternSync.Testing;
+using worker::PatternSync.SyncWorker.Sync;
 
 namespace SyncPipeline.IntegrationTests;
 
@@ -94,6 +101,54 @@ public abstract class SyncEndToEndTests(PipelineFixture pipeline)
         var held = (await pipeline.Index.GetAsync([id]))[id];
         Assert.Equal(3, held.Version);
         Assert.Equal(embedded + 1, CountingEmbeddingGenerator.Texts); // the marker only
+    }
+
+    [Fact]
+    public async Task A_text_that_came_back_while_another_worker_wrote_a_different_text_is_embedded_again()
+    {
+        // This worker compared the point at version 1 (text A) with the row at version 3 (text A again), so a
+        // payload-only write looked enough; meanwhile another worker synced version 2, whose text was B.
+        var id = await pipeline.CreatePatternAsync(_client, "Circuit breaker around a flaky payment provider");
+        await pipeline.ConvergedAsync([id]);
+        await using var scope = pipeline.Worker.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<PatternDbContext>();
+        await db.Database.ExecuteSqlAsync($"UPDATE success_patterns SET version = 3 WHERE pattern_id = {id}"); // no event: only this test syncs it
+        var row = await db.Patterns.AsNoTracking().SingleAsync(p => p.PatternId == id);
+        var textB = await pipeline.Embedder.GenerateAsync("Bake a chocolate cake with a ganache glaze");
+        await pipeline.Index.UpsertAsync([new PatternPoint(PatternPayload.From(row) with { Version = 2, ContentHash = "text-b" }, textB.Vector)]);
+        var comparedEarlier = new StaleComparisonIndex(pipeline.Index, new IndexedPoint(id, 1, row.ContentHash));
+
+        await new PatternSynchronizer(db, services.GetRequiredService<NpgsqlDataSource>(), comparedEarlier, pipeline.Embedder,
+            services.GetRequiredService<ILogger<PatternSynchronizer>>()).SyncAsync([id], CancellationToken.None);
+
+        var (vector, payload) = (await pipeline.StoredPointAsync(id))!.Value;
+        Assert.Equal((3, row.ContentHash), (payload.Version, payload.ContentHash));
+        var textA = await pipeline.Embedder.GenerateAsync(PatternEmbeddingText.Compose(row));
+        Assert.Equal(textA.Vector.ToArray(), vector, new ToleranceComparer(1e-5f));
+    }
+
+    /// <summary>The index as a worker saw it when it compared: one point's state is from before another worker's write.</summary>
+    private sealed class StaleComparisonIndex(IPatternVectorIndex index, IndexedPoint seen) : IPatternVectorIndex
+    {
+        public Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) =>
+            _compared++ == 0 ? Task.FromResult<IReadOnlyDictionary<Guid, IndexedPoint>>(new Dictionary<Guid, IndexedPoint> { [seen.PatternId] = seen })
+                : index.GetAsync(ids, cancellationToken);
+
+        private int _compared;
+
+        public Task EnsureReadyAsync(CancellationToken cancellationToken = default) => index.EnsureReadyAsync(cancellationToken);
+        public Task UpsertAsync(IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default) =>
+            index.UpsertAsync(points, replaceSameVersion, cancellationToken);
+        public Task SetPayloadAsync(IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default) =>
+            index.SetPayloadAsync(payloads, replaceSameVersion, cancellationToken);
+        public Task DeleteAsync(IReadOnlyCollection<PointDeletion> deletions, CancellationToken cancellationToken = default) => index.DeleteAsync(deletions, cancellationToken);
+        public Task DeleteUnconditionallyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => index.DeleteUnconditionallyAsync(ids, cancellationToken);
+        public IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(int pageSize, CancellationToken cancellationToken = default) => index.ScrollAsync(pageSize, cancellationToken);
+        public Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default) =>
+            index.SearchAsync(vector, filter, limit, scoreThreshold, cancellationToken);
+        public Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default) => index.CountAsync(filter, cancellationToken);
+        public Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default) => index.GetInfoAsync(cancellationToken);
     }
 
     private async Task<float[]> VectorOf(Guid id) => (await pipeline.StoredPointAsync(id))!.Value.Vector;

@@ -14,7 +14,10 @@ public interface IPatternVectorIndex
     /// <summary>Inserts or replaces points whose version is newer than the one indexed (or equal, with <paramref name="replaceSameVersion"/>, for repairs).</summary>
     Task UpsertAsync(IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the payload of existing points with a newer version, leaving their vectors as they are.</summary>
+    /// <summary>
+    /// Replaces the payload of existing points with a newer version, leaving their vectors as they are; only where
+    /// the point holds the payload's content hash, since the vector it keeps must be that text's.
+    /// </summary>
     Task SetPayloadAsync(IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the points of deleted patterns, unless the index holds a version at least as new as the deletion.</summary>

@@ -40,14 +40,11 @@ public sealed partial class PatternSynchronizer(
             else toEmbed.Add(row);
         }
 
-        if (toEmbed.Count > 0)
-        {
-            var vectors = await embedder.GenerateAsync(toEmbed.Select(PatternEmbeddingText.Compose).ToList(), cancellationToken: cancellationToken);
-            // The same version means the same row, so replacing it is safe; it repairs a point whose payload was damaged.
-            await index.UpsertAsync(toEmbed.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList(),
-                replaceSameVersion: true, cancellationToken);
-        }
-        await index.SetPayloadAsync(payloadOnly.Select(PatternPayload.From).ToList(), cancellationToken: cancellationToken);
+        await EmbedAsync(toEmbed, cancellationToken);
+        var refused = await SetPayloadsAsync(payloadOnly, cancellationToken);
+        await EmbedAsync(refused, cancellationToken);
+        toEmbed.AddRange(refused);
+        payloadOnly.RemoveAll(refused.Contains);
         await index.DeleteUnconditionallyAsync(gone, cancellationToken);
 
         // A deletion may commit between our read and our write, and a write re-creates a point that
@@ -65,6 +62,24 @@ public sealed partial class PatternSynchronizer(
         var result = new SyncResult(toEmbed.Count, payloadOnly.Count, gone.Count + vanished.Count, rows.Count - toEmbed.Count - payloadOnly.Count);
         LogSynced(ids.Count, result.Embedded, result.PayloadOnly, result.Deleted, result.AlreadyCurrent);
         return result;
+    }
+
+    private async Task EmbedAsync(IReadOnlyList<SuccessPattern> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        var vectors = await embedder.GenerateAsync(rows.Select(PatternEmbeddingText.Compose).ToList(), cancellationToken: cancellationToken);
+        // The same version means the same row, so replacing it is safe; it repairs a point whose payload was damaged.
+        await index.UpsertAsync(rows.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList(),
+            replaceSameVersion: true, cancellationToken);
+    }
+
+    /// <returns>The rows whose point took another text since it was compared, so the index refused to keep its vector: they need an embedding.</returns>
+    private async Task<List<SuccessPattern>> SetPayloadsAsync(IReadOnlyList<SuccessPattern> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return [];
+        await index.SetPayloadAsync(rows.Select(PatternPayload.From).ToList(), cancellationToken: cancellationToken);
+        var held = await index.GetAsync(rows.Select(r => r.PatternId).ToList(), cancellationToken);
+        return rows.Where(row => !held.TryGetValue(row.PatternId, out var point) || point.Version < row.Version).ToList();
     }
 
     /// <summary>Records what the index holds; only ever moves indexed_version forward.</summary>

@@ -8,20 +8,19 @@ namespace PatternSync.Core.VectorIndex.Postgres;
 /// The embedded index for runs without Qdrant (VectorIndex:Provider = Postgres): vectors and payloads
 /// in the table <c>pattern_vectors</c>, searched exactly (cosine) in memory with the same filters.
 /// Writes are single statements guarded by version in SQL, as Qdrant's update_filter guards them.
-/// Each process keeps a copy and, before every read, applies the rows changed since it last looked
-/// (by change_seq, re-reading the last second's changes so a write that committed late is not missed).
+/// Each process keeps a copy and, before every read, applies the rows written by transactions it has not
+/// seen commit yet (<see cref="CommitWatermark"/>), so a write that commits late is never missed.
+/// The copy holds only this process's model: rows of another one are refused, never mixed in.
 /// Fine for tens of thousands of patterns; Qdrant is the choice beyond that.
 /// </summary>
 public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingModel model) : IPatternVectorIndex
 {
-    private static readonly TimeSpan LateCommitWindow = TimeSpan.FromSeconds(1);
     private const int RefreshPageSize = 2000;
     private readonly string _modelKey = $"{model.Name}/{model.Dimensions}";
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly InMemoryVectorSet _vectors = new(model.Dimensions);
-    private readonly Queue<(DateTime SeenAt, long Seq)> _recentSeqs = new();
-    private long _appliedSeq;
-    private long _safeSeq;
+    private readonly HashSet<Guid> _otherModel = [];
+    private CommitWatermark _seen = CommitWatermark.Start;
 
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
     {
@@ -48,8 +47,8 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
                     embedding = EXCLUDED.embedding, content_hash = EXCLUDED.content_hash, pattern_type = EXCLUDED.pattern_type,
                     status = EXCLUDED.status, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
                     success_rate = EXCLUDED.success_rate, match_count = EXCLUDED.match_count, created_at = EXCLUDED.created_at,
-                    last_matched_at = EXCLUDED.last_matched_at, change_seq = nextval('pattern_vectors_change_seq')
-                WHERE v.version {(replaceSameVersion ? "<=" : "<")} EXCLUDED.version
+                    last_matched_at = EXCLUDED.last_matched_at
+                WHERE v.version < EXCLUDED.version {(replaceSameVersion ? "OR (v.version = EXCLUDED.version AND NOT v.deleted)" : "")}
                 """);
             AddPayload(command, point.Payload);
             command.Parameters.AddWithValue("model", _modelKey);
@@ -68,8 +67,8 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
             var command = new NpgsqlBatchCommand($"""
                 UPDATE pattern_vectors SET version = @version, content_hash = @hash, pattern_type = @type, status = @status, tags = @tags,
                     quality_score = @quality, success_rate = @success, match_count = @matches, created_at = @created,
-                    last_matched_at = @last, change_seq = nextval('pattern_vectors_change_seq')
-                WHERE pattern_id = @id AND NOT deleted AND version {(replaceSameVersion ? "<=" : "<")} @version
+                    last_matched_at = @last
+                WHERE pattern_id = @id AND NOT deleted AND content_hash = @hash AND version {(replaceSameVersion ? "<=" : "<")} @version
                 """);
             AddPayload(command, payload);
             batch.BatchCommands.Add(command);
@@ -81,7 +80,7 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
     {
         if (deletions.Count == 0) return;
         await using var command = dataSource.CreateCommand("""
-            UPDATE pattern_vectors v SET deleted = true, embedding = NULL, version = d.version, change_seq = nextval('pattern_vectors_change_seq')
+            UPDATE pattern_vectors v SET deleted = true, embedding = NULL, version = d.version
             FROM unnest(@ids, @versions) AS d(id, version)
             WHERE v.pattern_id = d.id AND NOT v.deleted AND v.version < d.version
             """);
@@ -94,7 +93,7 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
     {
         if (ids.Count == 0) return;
         await using var command = dataSource.CreateCommand("""
-            UPDATE pattern_vectors SET deleted = true, embedding = NULL, change_seq = nextval('pattern_vectors_change_seq')
+            UPDATE pattern_vectors SET deleted = true, embedding = NULL
             WHERE pattern_id = ANY(@ids) AND NOT deleted
             """);
         command.Parameters.AddWithValue("ids", ids.ToArray());
@@ -142,6 +141,9 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         try
         {
             await RefreshAsync(cancellationToken);
+            if (_otherModel.Count > 0)
+                throw new VectorIndexMismatchException(
+                    $"The embedded index holds {_otherModel.Count} vectors of another model than '{_modelKey}' (a rebuild for another model is running or this host is not on the index's model yet).");
             return _vectors.Search(vector.Span, filter, limit, scoreThreshold);
         }
         finally
@@ -171,41 +173,48 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
     }
 
     /// <summary>
-    /// Applies the rows changed since the last refresh, re-reading the last second's in case one committed late.
-    /// It reads in pages ordered by change_seq: the LIMIT keeps the planner on the change_seq index, and bounds
-    /// each read at start-up. Unbounded, a refresh that found nothing took 6 ms at 10k patterns right after a
-    /// bulk load (statistics not yet updated), under 0.5 ms with the LIMIT.
+    /// Applies the rows written by every transaction that had not committed at the last refresh, page by page in
+    /// change_seq order (the LIMIT keeps each read bounded at start-up). The watermark is taken before the rows are
+    /// read, so a transaction committing in between is read again next time rather than skipped.
     /// </summary>
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var since = _safeSeq;
+        var next = await CommitWatermark.TakeAsync(dataSource, cancellationToken);
+        var after = 0L;
         int read;
         do
         {
-            await using var command = dataSource.CreateCommand("""
+            await using var command = dataSource.CreateCommand($"""
                 SELECT pattern_id, change_seq, deleted, version, embedding, content_hash, pattern_type, status, tags,
-                       quality_score, success_rate, match_count, created_at, last_matched_at
-                FROM pattern_vectors WHERE change_seq > @since ORDER BY change_seq LIMIT @page
+                       quality_score, success_rate, match_count, created_at, last_matched_at, model
+                FROM pattern_vectors WHERE ({CommitWatermark.NotSeenBefore("writer_xid")}) AND change_seq > @after
+                ORDER BY change_seq LIMIT @page
                 """);
-            command.Parameters.AddWithValue("since", since);
+            _seen.AddParameters(command);
+            command.Parameters.AddWithValue("after", after);
             command.Parameters.AddWithValue("page", RefreshPageSize);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             for (read = 0; await reader.ReadAsync(cancellationToken); read++)
             {
-                var id = reader.GetGuid(0);
-                since = reader.GetInt64(1);
-                var removed = reader.GetBoolean(2) || reader.IsDBNull(4);
-                var payload = removed ? null : new PatternPayload(
-                    id, reader.GetString(6), reader.GetInt32(3), reader.GetString(7), reader.GetFieldValue<string[]>(8), reader.GetDouble(9),
-                    reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetInt32(11), reader.GetInt64(12),
-                    reader.IsDBNull(13) ? null : reader.GetInt64(13), reader.GetString(5));
-                _vectors.Apply(id, since, payload, removed ? null : reader.GetFieldValue<float[]>(4));
-                _appliedSeq = Math.Max(_appliedSeq, since);
+                after = reader.GetInt64(1);
+                Apply(reader);
             }
         } while (read == RefreshPageSize);
-        var now = DateTime.UtcNow;
-        _recentSeqs.Enqueue((now, _appliedSeq));
-        while (_recentSeqs.Count > 0 && now - _recentSeqs.Peek().SeenAt > LateCommitWindow) _safeSeq = _recentSeqs.Dequeue().Seq;
+        _seen = next;
+    }
+
+    private void Apply(NpgsqlDataReader reader)
+    {
+        var id = reader.GetGuid(0);
+        var removed = reader.GetBoolean(2) || reader.IsDBNull(4);
+        var otherModel = !removed && reader.GetString(14) != _modelKey;
+        if (otherModel) _otherModel.Add(id);
+        else _otherModel.Remove(id);
+        var payload = removed || otherModel ? null : new PatternPayload(
+            id, reader.GetString(6), reader.GetInt32(3), reader.GetString(7), reader.GetFieldValue<string[]>(8), reader.GetDouble(9),
+            reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetInt32(11), reader.GetInt64(12),
+            reader.IsDBNull(13) ? null : reader.GetInt64(13), reader.GetString(5));
+        _vectors.Apply(id, reader.GetInt64(1), payload, payload is null ? null : reader.GetFieldValue<float[]>(4));
     }
 
     private static void AddPayload(NpgsqlBatchCommand command, PatternPayload payload)

@@ -39,4 +39,15 @@ internal static class QdrantFilters
         }
         return filter;
     }
+
+    /// <summary>
+    /// A payload-only write keeps the point's vector, so it must land only on the text it was compared with:
+    /// the version guard plus "this content hash".
+    /// </summary>
+    public static Filter SameTextNewerThanIndexed(PatternPayload payload, bool includeSameVersion)
+    {
+        var filter = NewerThanIndexed([(payload.PatternId, payload.Version)], includeSameVersion);
+        filter.Must.Add(MatchKeyword(QdrantPayloads.ContentHash, payload.ContentHash));
+        return filter;
+    }
 }

@@ -213,7 +213,7 @@ public sealed partial class QdrantPatternIndex(
         await Parallel.ForEachAsync(payloads.SelectMany(payload => targets.Select(target => (target, payload))),
             new ParallelOptions { MaxDegreeOfParallelism = ConcurrentPayloadUpdates, CancellationToken = cancellationToken },
             async (write, ct) => await client.SetPayloadAsync(write.target, QdrantPayloads.ToValues(write.payload),
-                QdrantFilters.NewerThanIndexed([(write.payload.PatternId, write.payload.Version)], replaceSameVersion), wait: true, cancellationToken: ct));
+                QdrantFilters.SameTextNewerThanIndexed(write.payload, replaceSameVersion), wait: true, cancellationToken: ct));
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<PointDeletion> deletions, CancellationToken cancellationToken = default)
