@@ -13,7 +13,7 @@ if (args is ["reindex", ..])
 {
     await using var scope = app.Services.CreateAsyncScope();
     var progress = new Progress<(int Done, int Total)>(p => Console.Error.Write($"\rreindex: {p.Done}/{p.Total}"));
-    var written = await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().RebuildAsync(progress, CancellationToken.None);
+    var written = await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().ReindexAsync(progress, CancellationToken.None);
     Console.Error.WriteLine($"\nreindex: {written} patterns written; readers use the rebuilt index");
     return;
 }

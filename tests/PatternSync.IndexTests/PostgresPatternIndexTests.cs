@@ -116,20 +116,6 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
     }
 
     [Fact]
-    public async Task A_repair_at_the_same_version_never_brings_back_a_deleted_point()
-    {
-        // An in-place rebuild read the row at version 3, then the pattern was deleted (its point a tombstone at 3).
-        var id = Guid.NewGuid();
-        await Index.UpsertAsync([Point(Payload(id, version: 3), 1, 0, 0, 0)]);
-        await Index.DeleteUnconditionallyAsync([id]);
-
-        await Index.UpsertAsync([Point(Payload(id, version: 3), 1, 0, 0, 0)], replaceSameVersion: true);
-
-        Assert.Empty(await Index.GetAsync([id]));
-        Assert.Empty(await new PostgresPatternIndex(fixture.DataSource, Model).SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 5, 0f));
-    }
-
-    [Fact]
     public async Task Vectors_of_another_model_are_refused_clearly()
     {
         await Index.UpsertAsync([Point(Payload(Guid.NewGuid()), 1, 0, 0, 0)]);

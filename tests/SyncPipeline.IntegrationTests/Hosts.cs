@@ -21,8 +21,9 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
     }
 }
 
-/// <summary>A sync worker, in-process; its embedder counts texts and may be slowed down.</summary>
-public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay) : WebApplicationFactory<worker::PatternSync.SyncWorker.SyncOptions>
+/// <summary>A sync worker, in-process; its embedder (the pipeline's unless given) counts texts and may be slowed down.</summary>
+public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
+    : WebApplicationFactory<worker::PatternSync.SyncWorker.SyncOptions>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -30,7 +31,7 @@ public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay) : 
         pipeline.ApplySettings(builder);
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
         builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-            new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(pipeline.Embedder, 64), embedDelay)));
+            new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay)));
     }
 
     public WorkerHost Start()

@@ -1,10 +1,21 @@
+extern alias worker;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PatternSync.Core.Persistence;
+using PatternSync.Core.Reconciliation;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
 using Qdrant.Client.Grpc;
+using worker::PatternSync.SyncWorker.Rebuild;
+using worker::PatternSync.SyncWorker.Reconciliation;
+using worker::PatternSync.SyncWorker.Sync;
 
 namespace SyncPipeline.IntegrationTests;
 
@@ -97,6 +108,7 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
     {
         var id = await pipeline.CreatePatternAsync(_client, "Reconcile: index of another model");
         await pipeline.ConvergedAsync([id]);
+        await ReconcileAsync(); // the index's model, in use, becomes its target
         await MakeIndexOfAnotherModelAsync();
         // As after a change of embedder: a worker that starts now finds the index it cannot write to.
         await pipeline.Worker.DisposeAsync();
@@ -112,6 +124,84 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         var second = await ReconcileAsync();
         Assert.Equal("succeeded", second["status"]!.GetValue<string>());
         Assert.Equal(0, second["wrong_dimension"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_worker_of_another_model_than_the_target_reports_the_mismatch_and_leaves_the_index_alone()
+    {
+        var id = await pipeline.CreatePatternAsync(_client, "Reconcile: a worker still on the old model");
+        await pipeline.ConvergedAsync([id]);
+        await ReconcileAsync(); // the index's model, in use, becomes its target
+        await pipeline.Worker.DisposeAsync();
+
+        JsonObject run;
+        await using (var oldModel = new WorkerHost(pipeline, TimeSpan.Zero, new OtherModelEmbedder()).Start())
+        {
+            run = await ReconcileAsync();
+            Assert.Contains("pattern_index_model_mismatch 1", await oldModel.CreateClient().GetStringAsync("/metrics"));
+        }
+        pipeline.Worker = new WorkerHost(pipeline, TimeSpan.Zero).Start();
+
+        Assert.Equal("failed", run["status"]!.GetValue<string>());
+        Assert.Equal(1, run["wrong_dimension"]!.GetValue<int>());
+        Assert.Contains("other-model/8", run["error"]!.GetValue<string>());
+        Assert.Equal(384, (await pipeline.Index.GetInfoAsync()).VectorSize);
+        await pipeline.ConvergedAsync([id]);
+        Assert.Equal("succeeded", (await ReconcileAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Drift_that_a_change_during_the_scan_explains_is_not_reported()
+    {
+        var updated = await pipeline.CreatePatternAsync(_client, "Reconcile: updated while the index is scanned");
+        var deleted = await pipeline.CreatePatternAsync(_client, "Reconcile: deleted while the index is scanned");
+        await pipeline.ConvergedAsync([updated, deleted]);
+        var index = new IndexWithHooks(pipeline.Index)
+        {
+            AfterScroll = async () =>
+            {
+                await PipelineFixture.PatchAsync(_client, updated, """{"status":"deprecated"}""");
+                Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/api/v1/patterns/{deleted}")).StatusCode);
+                await pipeline.ConvergedAsync([updated, deleted]);
+            },
+        };
+
+        var run = await RunReconcilerAsync(index, pipeline.Embedder);
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal((0, 0, 0, 0), (run.Missing, run.StaleVersion, run.StalePayload, run.Orphans));
+    }
+
+    [Fact]
+    public async Task One_pattern_that_cannot_be_repaired_does_not_keep_the_others_of_its_batch_broken()
+    {
+        var good = new[] { await pipeline.CreatePatternAsync(_client, "Reconcile: a neighbour of the poison"),
+            await pipeline.CreatePatternAsync(_client, "Reconcile: another neighbour of the poison") };
+        var poison = await pipeline.CreatePatternAsync(_client, "Reconcile: POISON text the embedder rejects");
+        await pipeline.ConvergedAsync([.. good, poison]);
+        await pipeline.Index.DeleteUnconditionallyAsync([.. good, poison]);
+
+        var run = await RunReconcilerAsync(pipeline.Index, new PoisonTextEmbedder(pipeline.Embedder, "POISON"));
+
+        Assert.Equal("failed", run.Status);
+        Assert.Equal(1, run.Failed);
+        Assert.Contains(poison.ToString(), run.Error);
+        Assert.Equal(good.Order(), (await pipeline.Index.GetAsync([.. good, poison])).Keys.Order());
+        await pipeline.ConvergedAsync(good);
+    }
+
+    /// <summary>Runs a reconciler of the worker's parts, on this index and embedder.</summary>
+    private async Task<ReconciliationRun> RunReconcilerAsync(IPatternVectorIndex index, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder)
+    {
+        await using var scope = pipeline.Worker.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<PatternDbContext>();
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var synchronizer = new PatternSynchronizer(db, dataSource, index, embedder, services.GetRequiredService<ILogger<PatternSynchronizer>>());
+        var reconciler = new Reconciler(db, dataSource, index, synchronizer, services.GetRequiredService<IndexRebuilder>(),
+            services.GetRequiredService<IndexModelTarget>(), services.GetRequiredService<IOptions<ReconciliationOptions>>(), TimeProvider.System,
+            services.GetRequiredService<ILogger<Reconciler>>());
+        return await reconciler.RunAsync("request", CancellationToken.None);
     }
 
     /// <summary>Leaves the index holding vectors of another model, as a change of embedder does.</summary>

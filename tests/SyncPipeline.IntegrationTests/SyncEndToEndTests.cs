@@ -117,7 +117,7 @@ public abstract class SyncEndToEndTests(PipelineFixture pipeline)
         var row = await db.Patterns.AsNoTracking().SingleAsync(p => p.PatternId == id);
         var textB = await pipeline.Embedder.GenerateAsync("Bake a chocolate cake with a ganache glaze");
         await pipeline.Index.UpsertAsync([new PatternPoint(PatternPayload.From(row) with { Version = 2, ContentHash = "text-b" }, textB.Vector)]);
-        var comparedEarlier = new StaleComparisonIndex(pipeline.Index, new IndexedPoint(id, 1, row.ContentHash));
+        var comparedEarlier = new IndexWithHooks(pipeline.Index) { NextGet = new Dictionary<Guid, IndexedPoint> { [id] = new(id, 1, row.ContentHash) } };
 
         await new PatternSynchronizer(db, services.GetRequiredService<NpgsqlDataSource>(), comparedEarlier, pipeline.Embedder,
             services.GetRequiredService<ILogger<PatternSynchronizer>>()).SyncAsync([id], CancellationToken.None);
@@ -126,29 +126,6 @@ public abstract class SyncEndToEndTests(PipelineFixture pipeline)
         Assert.Equal((3, row.ContentHash), (payload.Version, payload.ContentHash));
         var textA = await pipeline.Embedder.GenerateAsync(PatternEmbeddingText.Compose(row));
         Assert.Equal(textA.Vector.ToArray(), vector, new ToleranceComparer(1e-5f));
-    }
-
-    /// <summary>The index as a worker saw it when it compared: one point's state is from before another worker's write.</summary>
-    private sealed class StaleComparisonIndex(IPatternVectorIndex index, IndexedPoint seen) : IPatternVectorIndex
-    {
-        public Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) =>
-            _compared++ == 0 ? Task.FromResult<IReadOnlyDictionary<Guid, IndexedPoint>>(new Dictionary<Guid, IndexedPoint> { [seen.PatternId] = seen })
-                : index.GetAsync(ids, cancellationToken);
-
-        private int _compared;
-
-        public Task EnsureReadyAsync(CancellationToken cancellationToken = default) => index.EnsureReadyAsync(cancellationToken);
-        public Task UpsertAsync(IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default) =>
-            index.UpsertAsync(points, replaceSameVersion, cancellationToken);
-        public Task SetPayloadAsync(IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default) =>
-            index.SetPayloadAsync(payloads, replaceSameVersion, cancellationToken);
-        public Task DeleteAsync(IReadOnlyCollection<PointDeletion> deletions, CancellationToken cancellationToken = default) => index.DeleteAsync(deletions, cancellationToken);
-        public Task DeleteUnconditionallyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => index.DeleteUnconditionallyAsync(ids, cancellationToken);
-        public IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(int pageSize, CancellationToken cancellationToken = default) => index.ScrollAsync(pageSize, cancellationToken);
-        public Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default) =>
-            index.SearchAsync(vector, filter, limit, scoreThreshold, cancellationToken);
-        public Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default) => index.CountAsync(filter, cancellationToken);
-        public Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default) => index.GetInfoAsync(cancellationToken);
     }
 
     private async Task<float[]> VectorOf(Guid id) => (await pipeline.StoredPointAsync(id))!.Value.Vector;

@@ -5,6 +5,9 @@ namespace PatternSync.Core.Embeddings;
 /// <summary>The model behind the configured generator: its name goes into query_metadata.embedding_model, its dimension sizes the collection.</summary>
 public sealed record EmbeddingModel(string Name, int Dimensions)
 {
+    /// <summary>How the index records the model its vectors come from.</summary>
+    public string Key => $"{Name}/{Dimensions}";
+
     public static EmbeddingModel Of(IEmbeddingGenerator<string, Embedding<float>> generator)
     {
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>()

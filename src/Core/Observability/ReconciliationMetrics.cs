@@ -14,6 +14,10 @@ public static class ReconciliationMetrics
     private static readonly Histogram Duration = Metrics.CreateHistogram("pattern_reconciliation_duration_seconds",
         "Reconciliation run duration", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 14) });
 
+    /// <summary>1 while this worker's embedding model is not the one the index is meant to hold (it leaves the index alone).</summary>
+    public static readonly Gauge ModelMismatch = Metrics.CreateGauge("pattern_index_model_mismatch",
+        "1 while this worker's embedding model is not the index's target model");
+
     public static void Record(ReconciliationRun run)
     {
         LastDrift.WithLabels("missing").Set(run.Missing);

@@ -18,6 +18,7 @@ public static class VectorIndexExtensions
     public static IHostApplicationBuilder AddPatternVectorIndex(this IHostApplicationBuilder builder)
     {
         var provider = builder.Configuration["VectorIndex:Provider"] ?? Postgres;
+        builder.Services.AddSingleton<IndexModelTarget>();
         if (provider.Equals(Qdrant, StringComparison.OrdinalIgnoreCase)) return builder.AddQdrantPatternIndex();
         if (!provider.Equals(Postgres, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"VectorIndex:Provider is '{provider}'; use '{Postgres}' or '{Qdrant}'.");

@@ -16,15 +16,23 @@ namespace PatternSync.SyncWorker.Rebuild;
 /// collection being built, the backfill fills in the rest (version-guarded, so it never overwrites a
 /// newer change), one atomic alias operation switches readers over, and a catch-up brings across what
 /// hosts on another model changed meanwhile. A failed rebuild drops its half-built collection.
-/// On the embedded index it re-embeds in place. One rebuild at a time across workers (a PostgreSQL
+/// On the embedded index it re-embeds in place, then catches up the same way. One rebuild at a time across workers (a PostgreSQL
 /// advisory lock).
 /// </summary>
 public sealed partial class IndexRebuilder(
     NpgsqlDataSource dataSource, PatternDbContext db, IPatternVectorIndex index, PatternSynchronizer synchronizer,
-    IEmbeddingGenerator<string, Embedding<float>> embedder, ILogger<IndexRebuilder> logger)
+    IEmbeddingGenerator<string, Embedding<float>> embedder, IndexModelTarget target, ILogger<IndexRebuilder> logger)
 {
     private const long AdvisoryLockKey = 0x5061_7474_5379_6e63; // "PattSync"
     private const int BatchSize = 64;
+
+    /// <summary>A deliberate reindex: this worker's model becomes the one the index is meant to hold, then the index is rebuilt for it.</summary>
+    /// <returns>How many patterns the backfill wrote.</returns>
+    public async Task<int> ReindexAsync(IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        await target.ChooseOwnAsync(cancellationToken);
+        return await RebuildAsync(progress, cancellationToken);
+    }
 
     /// <returns>How many patterns the backfill wrote.</returns>
     public async Task<int> RebuildAsync(IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
@@ -85,8 +93,10 @@ public sealed partial class IndexRebuilder(
             LogSwitched(backfilled.Count, caughtUp, collection);
             return backfilled.Count;
         }
+        // In place, the backfill's write can bring back a pattern deleted after it read the row: the catch-up removes it again.
         var written = await BackfillAsync(points => index.UpsertAsync(points, replaceSameVersion: true, cancellationToken), progress, cancellationToken);
-        LogCompleted(written.Count);
+        var changed = await CatchUpAsync(written, cancellationToken);
+        LogCompleted(written.Count, changed);
         return written.Count;
     }
 
@@ -127,8 +137,9 @@ public sealed partial class IndexRebuilder(
     /// <summary>
     /// Hosts still on the old model while a change of embedder rolls out write only into the old collection,
     /// so what they synced after the backfill copied a pattern (a newer version, a delete) never reached the
-    /// new one. Right after the switch, every pattern that changed since its copy is synced into the index
-    /// now live, through the synchronizer the events use (it writes only what the index lacks).
+    /// new one; in place, a copy can land after the pattern's deletion. Right after the switch (or the in-place
+    /// backfill), every pattern that changed since its copy is synced, through the synchronizer the events use
+    /// (it writes only what the index lacks).
     /// </summary>
     /// <returns>How many patterns changed since the backfill copied them.</returns>
     private async Task<int> CatchUpAsync(IReadOnlyDictionary<Guid, int> backfilled, CancellationToken cancellationToken)
@@ -156,6 +167,6 @@ public sealed partial class IndexRebuilder(
     [LoggerMessage(LogLevel.Error, "Index rebuild failed and could not drop the half-built {Collection}: delete the alias {BuildingAlias} and that collection before the next rebuild")]
     private partial void LogNotAbandoned(Exception exception, string collection, string buildingAlias);
 
-    [LoggerMessage(LogLevel.Information, "Index rebuild re-embedded {Count} patterns in the embedded index")]
-    private partial void LogCompleted(int count);
+    [LoggerMessage(LogLevel.Information, "Index rebuild re-embedded {Count} patterns in the embedded index, and synced {CaughtUp} patterns changed meanwhile")]
+    private partial void LogCompleted(int count, int caughtUp);
 }

@@ -14,7 +14,7 @@ public sealed partial class ReindexRequestedConsumer(IServiceScopeFactory scopes
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().RebuildAsync(null, lifetime.ApplicationStopping);
+                await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().ReindexAsync(null, lifetime.ApplicationStopping);
             }
             catch (Exception e)
             {

@@ -11,74 +11,31 @@ using PatternSync.SyncWorker.Sync;
 namespace PatternSync.SyncWorker.Reconciliation;
 
 /// <summary>
-/// Compares PostgreSQL with the index and repairs the drift: rows without a point (missing), points
-/// behind their row (stale version), points at the row's version with another content hash or ahead
-/// of the row (stale payload), points without a row (orphans), and an index of another vector size or
-/// model (wrong dimension: rebuilt for the configured embedder, or only reported when
-/// <see cref="ReconciliationOptions.RebuildOnWrongDimension"/> is off). A change younger than the grace period
-/// that the index does not hold yet is in flight, not drift, and is left to the pipeline. Reads both sides page by page (the
-/// index without vectors), repairs through the same synchronizer as the events, and records a report.
-/// Idempotent: a second run over a repaired index finds nothing.
+/// Compares PostgreSQL with the index and repairs the drift (<see cref="Drift"/>). A first pass reads both sides
+/// page by page (the index without vectors); the ids it finds drifted are looked at again, and only drift still
+/// there is counted and repaired, so a change that landed during the scan is not reported. Repairs go through the
+/// same synchronizer as the events, one pattern at a time when a batch fails, so one poison pattern cannot keep its
+/// neighbours broken. An index of another model is rebuilt only for the model the index is meant to hold
+/// (<see cref="IndexModelTarget"/>). Idempotent: a second run over a repaired index finds nothing.
 /// </summary>
 public sealed partial class Reconciler(
     PatternDbContext db, NpgsqlDataSource dataSource, IPatternVectorIndex index, PatternSynchronizer synchronizer,
-    IndexRebuilder rebuilder, IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<Reconciler> logger)
+    IndexRebuilder rebuilder, IndexModelTarget target, IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<Reconciler> logger)
 {
+    private const int RepairBatchSize = 64;
+
     public async Task<ReconciliationRun> RunAsync(string trigger, CancellationToken cancellationToken)
     {
         var run = new ReconciliationRun { Trigger = trigger, Status = "running", StartedAt = clock.GetUtcNowForPostgres() };
         db.ReconciliationRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        var pageSize = options.Value.PageSize;
         try
         {
-            try
-            {
-                await index.EnsureReadyAsync(cancellationToken);
-            }
-            catch (VectorIndexMismatchException e) when (options.Value.RebuildOnWrongDimension)
-            {
-                // No point of another size or model can be resynced into place: the repair is a rebuild.
-                // The comparison below then removes what the rebuild left behind (old-model orphans).
-                run.WrongDimension = 1;
-                LogRebuilding(e.Message);
-                run.Repaired += await rebuilder.RebuildAsync(null, cancellationToken);
-            }
-
-            var points = new Dictionary<Guid, IndexedPoint>();
-            await foreach (var page in index.ScrollAsync(pageSize, cancellationToken))
-                foreach (var point in page) points[point.PatternId] = point;
-            run.PointsChecked = points.Count;
-
-            var toSync = new List<Guid>();
-            var ahead = new List<Guid>();
-            await foreach (var (id, version, contentHash, inFlight) in RowsAsync(pageSize, cancellationToken))
-            {
-                run.RowsChecked++;
-                if (inFlight) { run.InFlight++; points.Remove(id); }
-                else if (!points.Remove(id, out var point)) { run.Missing++; toSync.Add(id); }
-                else if (point.Version < version) { run.StaleVersion++; toSync.Add(id); }
-                else if (point.Version > version || point.ContentHash != contentHash) { run.StalePayload++; toSync.Add(id); if (point.Version > version) ahead.Add(id); }
-            }
-            // What is left has no row. A row created since we read the index is not in the map, so it is never taken for an orphan.
-            var orphans = points.Keys.ToList();
-            run.Orphans = orphans.Count;
-
-            await index.DeleteUnconditionallyAsync(orphans.Concat(ahead).ToList(), cancellationToken);
-            run.Repaired += orphans.Count;
-            foreach (var chunk in toSync.Chunk(64))
-            {
-                try
-                {
-                    await synchronizer.SyncAsync(chunk, cancellationToken);
-                    run.Repaired += chunk.Length;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    run.Failed += chunk.Length;
-                    run.Error = e.Message;
-                }
-            }
+            await EnsureIndexOfTargetModelAsync(run, cancellationToken);
+            var suspects = await ScanAsync(run, cancellationToken);
+            var drift = await RecheckAsync(suspects, cancellationToken);
+            Count(run, drift);
+            await RepairAsync(run, drift, cancellationToken);
             run.Status = run.Failed == 0 ? "succeeded" : "failed";
         }
         catch (VectorIndexMismatchException e)
@@ -90,7 +47,7 @@ public sealed partial class Reconciler(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             run.Status = "failed";
-            run.Error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
+            run.Error = Shorten(e.Message);
         }
         run.FinishedAt = clock.GetUtcNowForPostgres();
         await db.SaveChangesAsync(CancellationToken.None);
@@ -99,32 +56,159 @@ public sealed partial class Reconciler(
         return run;
     }
 
-    private async IAsyncEnumerable<(Guid Id, int Version, string ContentHash, bool InFlight)> RowsAsync(int pageSize,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// No point of another size or model can be resynced into place: the repair is a rebuild, and only a worker of the
+    /// target model may do it (the comparison then removes what the rebuild left behind). Others report and stop.
+    /// </summary>
+    private async Task EnsureIndexOfTargetModelAsync(ReconciliationRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await index.EnsureReadyAsync(cancellationToken);
+            await target.AdoptOwnIfUnsetAsync(cancellationToken);
+            ReconciliationMetrics.ModelMismatch.Set(0);
+            return;
+        }
+        catch (VectorIndexMismatchException e) when (options.Value.RebuildOnWrongDimension)
+        {
+            var targetModel = await target.GetAsync(cancellationToken);
+            if (targetModel != target.Own)
+            {
+                ReconciliationMetrics.ModelMismatch.Set(1);
+                LogOtherTarget(target.Own, targetModel ?? "none recorded", e.Message);
+                throw new VectorIndexMismatchException(
+                    $"{e.Message} The index's target model is {targetModel ?? "not recorded"}, this worker's is {target.Own}: only a reindex on a worker of the new model changes it; roll this worker to the target model.");
+            }
+            run.WrongDimension = 1;
+            LogRebuilding(e.Message);
+            run.Repaired += await rebuilder.RebuildAsync(null, cancellationToken);
+        }
+    }
+
+    /// <returns>The ids whose row and point disagreed when read.</returns>
+    private async Task<List<Guid>> ScanAsync(ReconciliationRun run, CancellationToken cancellationToken)
+    {
+        var points = new Dictionary<Guid, IndexedPoint>();
+        await foreach (var page in index.ScrollAsync(options.Value.PageSize, cancellationToken))
+            foreach (var point in page) points[point.PatternId] = point;
+        run.PointsChecked = points.Count;
+
+        var suspects = new List<Guid>();
+        await foreach (var row in RowsAsync(cancellationToken))
+        {
+            run.RowsChecked++;
+            points.Remove(row.Id, out var point);
+            var kind = Drift.Of(row, point);
+            if (kind == DriftKind.InFlight) run.InFlight++;
+            else if (kind != DriftKind.None) suspects.Add(row.Id);
+        }
+        // What is left has no row. A row created since we read the index is not in the map, so it is never taken for an orphan.
+        suspects.AddRange(points.Keys);
+        return suspects;
+    }
+
+    /// <summary>Reads the suspects' rows and points again: drift that a change in flight during the scan explained is gone now.</summary>
+    private async Task<List<Drift>> RecheckAsync(IReadOnlyList<Guid> suspects, CancellationToken cancellationToken)
+    {
+        var drift = new List<Drift>();
+        foreach (var chunk in suspects.Chunk(options.Value.PageSize))
+        {
+            var rows = await RowsAsync(chunk, cancellationToken);
+            var points = await index.GetAsync(chunk, cancellationToken);
+            drift.AddRange(chunk.Select(id => new Drift(id, rows.GetValueOrDefault(id), points.GetValueOrDefault(id))));
+        }
+        return drift;
+    }
+
+    private static void Count(ReconciliationRun run, IEnumerable<Drift> drift)
+    {
+        foreach (var kind in drift.Select(d => d.Kind))
+        {
+            if (kind == DriftKind.InFlight) run.InFlight++;
+            else if (kind == DriftKind.Missing) run.Missing++;
+            else if (kind == DriftKind.StaleVersion) run.StaleVersion++;
+            else if (kind is DriftKind.StalePayload or DriftKind.Ahead) run.StalePayload++;
+            else if (kind == DriftKind.Orphan) run.Orphans++;
+        }
+    }
+
+    private async Task RepairAsync(ReconciliationRun run, IReadOnlyList<Drift> drift, CancellationToken cancellationToken)
+    {
+        var orphans = drift.Where(d => d.Kind == DriftKind.Orphan).Select(d => d.Id).ToList();
+        var ahead = drift.Where(d => d.Kind == DriftKind.Ahead).Select(d => d.Id);
+        await index.DeleteUnconditionallyAsync(orphans.Concat(ahead).ToList(), cancellationToken);
+        run.Repaired += orphans.Count;
+        var toSync = drift.Where(d => d.Kind is DriftKind.Missing or DriftKind.StaleVersion or DriftKind.StalePayload or DriftKind.Ahead).Select(d => d.Id);
+        foreach (var chunk in toSync.Chunk(RepairBatchSize))
+        {
+            if (await TrySyncAsync(chunk, run, cancellationToken)) continue;
+            // One poison pattern fails its whole batch: repair the others one by one.
+            foreach (var id in chunk) await TrySyncAsync([id], run, cancellationToken);
+        }
+    }
+
+    private async Task<bool> TrySyncAsync(Guid[] ids, ReconciliationRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await synchronizer.SyncAsync(ids, cancellationToken);
+            run.Repaired += ids.Length;
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (ids.Length > 1) return false;
+            run.Failed++;
+            run.Error ??= Shorten($"pattern {ids[0]}: {e.Message}");
+            LogRepairFailed(e, ids[0]);
+            return false;
+        }
+    }
+
+    private const string RowColumns = "pattern_id, version, content_hash, indexed_version IS DISTINCT FROM version AND updated_at > now() - @grace";
+
+    private async IAsyncEnumerable<RowState> RowsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = Guid.Empty;
         while (true)
         {
-            var page = new List<(Guid, int, string, bool)>(pageSize);
-            await using (var command = dataSource.CreateCommand("""
-                SELECT pattern_id, version, content_hash, indexed_version IS DISTINCT FROM version AND updated_at > now() - @grace
-                FROM success_patterns WHERE pattern_id > @after ORDER BY pattern_id LIMIT @limit
-                """))
-            {
-                command.Parameters.AddWithValue("after", after);
-                command.Parameters.AddWithValue("limit", pageSize);
-                command.Parameters.AddWithValue("grace", options.Value.GracePeriod);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken)) page.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetBoolean(3)));
-            }
+            await using var command = dataSource.CreateCommand(
+                $"SELECT {RowColumns} FROM success_patterns WHERE pattern_id > @after ORDER BY pattern_id LIMIT @limit");
+            command.Parameters.AddWithValue("after", after);
+            command.Parameters.AddWithValue("limit", options.Value.PageSize);
+            var page = await ReadRowsAsync(command, cancellationToken);
             foreach (var row in page) yield return row;
-            if (page.Count < pageSize) yield break;
-            after = page[^1].Item1;
+            if (page.Count < options.Value.PageSize) yield break;
+            after = page[^1].Id;
         }
     }
 
+    private async Task<Dictionary<Guid, RowState>> RowsAsync(Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {RowColumns} FROM success_patterns WHERE pattern_id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", ids);
+        return (await ReadRowsAsync(command, cancellationToken)).ToDictionary(row => row.Id);
+    }
+
+    private async Task<List<RowState>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        command.Parameters.AddWithValue("grace", options.Value.GracePeriod);
+        var rows = new List<RowState>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(new RowState(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetBoolean(3)));
+        return rows;
+    }
+
+    private static string Shorten(string message) => message.Length > 2000 ? message[..2000] : message;
+
     [LoggerMessage(LogLevel.Warning, "Reconciliation found an index of another vector size or model; rebuilding it for the configured embedder: {Reason}")]
     private partial void LogRebuilding(string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Reconciliation leaves the index alone: this worker's model {Own} is not the index's target model {Target}. {Reason}")]
+    private partial void LogOtherTarget(string own, string target, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Reconciliation could not repair pattern {PatternId}")]
+    private partial void LogRepairFailed(Exception exception, Guid patternId);
 
     [LoggerMessage(LogLevel.Information, "Reconciliation {RunId} {Status}: missing {Missing}, stale version {StaleVersion}, stale payload {StalePayload}, orphans {Orphans}, wrong dimension {WrongDimension}; repaired {Repaired}, failed {Failed}")]
     private partial void LogRun(long runId, string status, int missing, int staleVersion, int stalePayload, int orphans, int wrongDimension, int repaired, int failed);

@@ -16,7 +16,7 @@ namespace PatternSync.Core.VectorIndex.Postgres;
 public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingModel model) : IPatternVectorIndex
 {
     private const int RefreshPageSize = 2000;
-    private readonly string _modelKey = $"{model.Name}/{model.Dimensions}";
+    private readonly string _modelKey = model.Key;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly InMemoryVectorSet _vectors = new(model.Dimensions);
     private readonly HashSet<Guid> _otherModel = [];
@@ -48,7 +48,7 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
                     status = EXCLUDED.status, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
                     success_rate = EXCLUDED.success_rate, match_count = EXCLUDED.match_count, created_at = EXCLUDED.created_at,
                     last_matched_at = EXCLUDED.last_matched_at
-                WHERE v.version < EXCLUDED.version {(replaceSameVersion ? "OR (v.version = EXCLUDED.version AND NOT v.deleted)" : "")}
+                WHERE v.version {(replaceSameVersion ? "<=" : "<")} EXCLUDED.version
                 """);
             AddPayload(command, point.Payload);
             command.Parameters.AddWithValue("model", _modelKey);
