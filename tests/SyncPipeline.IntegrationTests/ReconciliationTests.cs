@@ -145,6 +145,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         Assert.Equal("failed", run["status"]!.GetValue<string>());
         Assert.Equal(1, run["wrong_dimension"]!.GetValue<int>());
         Assert.Contains("other-model/8", run["error"]!.GetValue<string>());
+        var status = await _client.GetFromJsonAsync<JsonObject>("/api/v1/sync/status");
+        Assert.Equal("all-MiniLM-L6-v2/384", status!["index"]!["target_model"]!.GetValue<string>());
         Assert.Equal(384, (await pipeline.Index.GetInfoAsync()).VectorSize);
         await pipeline.ConvergedAsync([id]);
         Assert.Equal("succeeded", (await ReconcileAsync())["status"]!.GetValue<string>());

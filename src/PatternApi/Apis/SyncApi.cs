@@ -30,19 +30,20 @@ public static class SyncApi
     }
 
     public static async Task<Ok<SyncStatusResponse>> GetStatus(
-        NpgsqlDataSource dataSource, IPatternVectorIndex index, EmbeddingModel model, PatternDbContext db, HttpContext http)
+        NpgsqlDataSource dataSource, IPatternVectorIndex index, EmbeddingModel model, IndexModelTarget target, PatternDbContext db, HttpContext http)
     {
         var status = await SyncStatus.ReadAsync(dataSource, http.RequestAborted);
+        var targetModel = await target.GetAsync(http.RequestAborted);
         IndexStatus indexStatus;
         try
         {
             var info = await index.GetInfoAsync(http.RequestAborted);
             indexStatus = new IndexStatus(info.Alias, info.Collection, info.Status, info.PointsCount, info.IndexedVectorsCount, info.VectorSize, model.Name,
-                info.Rebuild, null);
+                targetModel, info.Rebuild, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            indexStatus = new IndexStatus(null, null, "unreachable", null, null, null, model.Name, null, e.Message);
+            indexStatus = new IndexStatus(null, null, "unreachable", null, null, null, model.Name, targetModel, null, e.Message);
         }
         var last = await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(http.RequestAborted);
         return TypedResults.Ok(new SyncStatusResponse(Math.Round(status.SyncLagSeconds, 3), status.Patterns, status.PatternsNotIndexed,
@@ -71,6 +72,8 @@ public static class SyncApi
 
     public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds);
 
+    /// <param name="PointsCount">On the embedded index, the points this API process's copy holds.</param>
+    /// <param name="TargetModel">The model the index is meant to hold (set by a reindex); null until one is recorded.</param>
     public sealed record IndexStatus(string? Alias, string? Collection, string Status, long? PointsCount, long? IndexedVectorsCount, int? VectorSize,
-        string EmbeddingModel, IndexRebuild? Rebuild, string? Error);
+        string EmbeddingModel, string? TargetModel, IndexRebuild? Rebuild, string? Error);
 }
