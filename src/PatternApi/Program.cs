@@ -3,6 +3,7 @@ using PatternSync.Core.Observability;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Apis;
 using PatternSync.PatternApi.Extensions;
+using PatternSync.PatternApi.Http;
 using Microsoft.Extensions.Options;
 using PatternSync.PatternApi.Security;
 using Scalar.AspNetCore;
@@ -33,6 +34,7 @@ app.UseServiceDefaults(
 SyncMetrics.RegisterScrapeCallback(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
 app.MapOpenApi();
 app.UseStaticFiles();
+app.UseBodyLimit();
 app.UseApiSecurity();
 app.MapGet("/ops", () => Results.Redirect("/ops/index.html")).ExcludeFromDescription();
 app.MapScalarApiReference("/reference");
