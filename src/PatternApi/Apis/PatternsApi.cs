@@ -28,8 +28,8 @@ public static class PatternsApi
         api.MapPost("/", CreatePattern).WithName("CreatePattern").WithSummary("Store a new success pattern")
             .Accepts<PatternDocument>("application/json").RequireWrites();
         api.MapGet("/", ListPatterns).WithName("ListPatterns").WithSummary("List patterns with filters, sorting and cursor paging")
-            .RequireAuthorization(Scopes.PatternsRead);
-        api.MapGet("/{patternId}", GetPattern).WithName("GetPattern").WithSummary("Get one pattern").RequireAuthorization(Scopes.PatternsRead);
+            .RequireReads();
+        api.MapGet("/{patternId}", GetPattern).WithName("GetPattern").WithSummary("Get one pattern").RequireReads();
         api.MapPatch("/{patternId}", UpdatePattern).WithName("UpdatePattern")
             .WithSummary("Change a pattern with a JSON merge patch; If-Match guards against lost updates")
             .Accepts<PatternDocument>(MergePatchMediaType, "application/json").RequireWrites();

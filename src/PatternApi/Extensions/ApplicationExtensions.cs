@@ -33,6 +33,8 @@ public static class ApplicationExtensions
             .AddCheck<EmbedderHealthCheck>("embedder", tags: [ServiceDefaults.ReadyTag])
             .AddCheck<SyncLagHealthCheck>("sync-lag", HealthStatus.Degraded, [ServiceDefaults.ReadyTag]);
         builder.Services.AddOptions<SyncLagOptions>().BindConfiguration("SyncLag");
+        builder.Services.AddOptions<SyncRequestOptions>().BindConfiguration("SyncRequests").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<SyncRequests>();
         builder.Services.AddSingleton<SyncHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SyncHistory>());
         return builder;

@@ -371,6 +371,23 @@ namespace PatternSync.Core.Persistence.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
+            modelBuilder.Entity("PatternSync.Core.Reconciliation.SyncRequest", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_sync_requests");
+
+                    b.ToTable("sync_requests", (string)null);
+                });
+
             modelBuilder.Entity("PatternSync.Core.Security.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
