@@ -28,6 +28,7 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();
+        builder.Services.AddSingleton<EmbedderHealthCheck>();
         builder.Services.AddHealthChecks()
             .AddCheck<VectorIndexHealthCheck>("vector-index", tags: [ServiceDefaults.ReadyTag])
             .AddCheck<EmbedderHealthCheck>("embedder", tags: [ServiceDefaults.ReadyTag])

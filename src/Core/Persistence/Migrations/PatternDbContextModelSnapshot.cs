@@ -264,6 +264,10 @@ namespace PatternSync.Core.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_success_patterns_not_indexed")
+                        .HasFilter("indexed_version IS DISTINCT FROM version");
+
                     b.HasIndex("CreatedAt", "PatternId")
                         .HasDatabaseName("ix_success_patterns_created_at_pattern_id");
 
