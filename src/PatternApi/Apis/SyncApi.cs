@@ -21,10 +21,10 @@ public static class SyncApi
         api.MapGet("/status", GetStatus).WithName("GetSyncStatus").WithSummary("Sync lag, outbox backlog and the index's state")
             .RequireReads(Scopes.OpsAdmin);
         api.MapPost("/reconcile", RequestReconciliation).WithName("RequestReconciliation").WithSummary("Run a reconciliation now")
-            .RequireJsonContentType();
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireJsonContentType();
         api.MapPost("/reindex", RequestReindex).WithName("RequestReindex")
             .WithSummary("Rebuild the index from PostgreSQL (new collection, alias switch at the end; matching keeps answering)")
-            .RequireJsonContentType();
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireJsonContentType();
         api.MapGet("/reconciliations", ListReconciliations).WithName("ListReconciliations").WithSummary("Recent reconciliation reports")
             .RequireReads(Scopes.OpsAdmin);
         api.MapGet("/history", (SyncHistory history) => TypedResults.Ok(history.Samples)).WithName("GetSyncHistory")

@@ -43,9 +43,10 @@ public static class SecurityExtensions
     /// </summary>
     public static TBuilder RequireJsonContentType<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
         endpoint.AddEndpointFilter(async (context, next) => context.HttpContext.Request.HasJsonContentType()
-            ? await next(context)
-            : TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
-                detail: "Send Content-Type: application/json (the body may be empty)."));
+                ? await next(context)
+                : TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+                    detail: "Send Content-Type: application/json (the body may be empty)."))
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     public static WebApplication UseApiSecurity(this WebApplication app)
     {
