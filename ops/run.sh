@@ -16,6 +16,7 @@ say() { printf '\033[1m[run]\033[0m %s\n' "$*" >&2; }
 
 if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   say "Docker engine found: docker compose up (Ctrl-C stops it)"
+  [ -f .env ] || { say "docker-compose.yml takes its secrets from .env: copy .env.example to .env and set real values (see its comments)"; exit 1; }
   if docker compose version >/dev/null 2>&1; then exec docker compose up --build; else exec docker-compose up --build; fi
 fi
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates the container and monitoring files without a Docker engine:
 #   - docker-compose.yml with `docker-compose config -q` (Debian's docker-compose 1.29, installed when missing)
+#     against .env.example, that it refuses to run without the secrets, and that the backends stay internal
 #   - the Dockerfiles the compose file builds exist
 #   - ops/prometheus/prometheus.yml and alerts.yml: promtool when available, else YAML parsing
 #     and structure checks (python3 with PyYAML, which the docker-compose package brings along)
@@ -35,11 +36,40 @@ if ! command -v docker-compose >/dev/null 2>&1; then
 fi
 if command -v docker-compose >/dev/null 2>&1; then
     echo "  using $(docker-compose version --short 2>/dev/null || docker-compose version | head -n 1)"
-    if output=$(docker-compose -f docker-compose.yml config -q 2>&1); then
-        pass "docker-compose -f docker-compose.yml config -q"
+    if output=$(docker-compose -f docker-compose.yml --env-file .env.example config -q 2>&1); then
+        pass "docker-compose -f docker-compose.yml --env-file .env.example config -q"
     else
         echo "$output" >&2
-        fail "docker-compose -f docker-compose.yml config -q"
+        fail "docker-compose -f docker-compose.yml --env-file .env.example config -q"
+    fi
+    # The secrets have no defaults: without them (no env file, none in the environment) compose must refuse.
+    no_secrets=$(mktemp)
+    if output=$(env -u POSTGRES_PASSWORD -u RABBITMQ_PASSWORD -u QDRANT_API_KEY -u GRAFANA_ADMIN_USER -u GRAFANA_ADMIN_PASSWORD \
+            docker-compose -f docker-compose.yml --env-file "$no_secrets" config -q 2>&1); then
+        fail "docker-compose config accepts the compose file without its secrets"
+    elif grep -q "in .env" <<<"$output"; then
+        pass "docker-compose config refuses to run without the secrets in .env"
+    else
+        echo "$output" >&2
+        fail "docker-compose config without the secrets failed for another reason"
+    fi
+    rm -f "$no_secrets"
+    backend_check='
+import sys, yaml
+config = yaml.safe_load(sys.stdin)
+backends = ("postgres", "rabbitmq", "qdrant", "prometheus")
+problems = [f"{name} publishes ports" for name in backends if config["services"][name].get("ports")]
+problems += [f"{name} is on a network other than backend" for name in backends
+             if set(config["services"][name].get("networks") or {}) != {"backend"}]
+if not (config.get("networks", {}).get("backend") or {}).get("internal"):
+    problems.append("the backend network is not internal")
+for p in problems:
+    print("  " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)'
+    if docker-compose -f docker-compose.yml --env-file .env.example config 2>/dev/null | python3 -c "$backend_check"; then
+        pass "postgres, rabbitmq, qdrant, prometheus: no host ports, on the internal backend network only"
+    else
+        fail "a backend is reachable from outside the internal network"
     fi
 else
     fail "docker-compose is not installed and could not be installed"

@@ -52,7 +52,7 @@ internal static class ReconciliationBenchmark
     private static async Task<JsonObject> ReconcileAsync(HttpClient http)
     {
         var before = (await http.GetFromJsonAsync<JsonArray>("/api/v1/sync/reconciliations?limit=1"))!.FirstOrDefault()?["id"]?.GetValue<long>() ?? 0;
-        (await http.PostAsync("/api/v1/sync/reconcile", null)).EnsureSuccessStatusCode();
+        (await http.PostAsync("/api/v1/sync/reconcile", JsonContent.Create(new { }))).EnsureSuccessStatusCode();
         while (true)
         {
             await Task.Delay(200);

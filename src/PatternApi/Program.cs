@@ -38,9 +38,10 @@ app.UseBodyLimit();
 app.UseApiSecurity();
 app.MapGet("/ops", () => Results.Redirect("/ops/index.html")).ExcludeFromDescription();
 app.MapScalarApiReference("/reference");
-app.MapMatchApi();
-app.MapSyncApi();
-app.MapOutcomesApi();
-app.MapPatternsApi();
+var api = app.MapGroup("").ProducesCommonProblems();
+api.MapMatchApi();
+api.MapSyncApi();
+api.MapOutcomesApi();
+api.MapPatternsApi();
 app.Run();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,69 @@ public sealed class SecuredApiFixture : PatternApiFixture
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
+}
+
+/// <summary>Low read and wrong-key limits, to reach them in a few requests.</summary>
+public sealed class ThrottledApiFixture : PatternApiFixture
+{
+    protected override bool RequireApiKeys => true;
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Auth:ReadsPerSecond"] = "1",
+        ["Auth:ReadBurst"] = "3",
+        ["Auth:FailedAuthenticationsPerMinute"] = "3",
+    };
+}
+
+/// <summary>Reads are metered per key like writes; wrong keys are metered per client address.</summary>
+public sealed class AbuseLimitTests(ThrottledApiFixture api) : IClassFixture<ThrottledApiFixture>
+{
+    [Theory]
+    [InlineData("GET", "/api/v1/patterns", Scopes.PatternsRead)]
+    [InlineData("POST", "/api/v1/patterns/match", Scopes.PatternsRead)]
+    [InlineData("GET", "/api/v1/sync/status", Scopes.OpsAdmin)]
+    public async Task Reads_beyond_the_rate_get_429_with_Retry_After(string method, string path, string scope)
+    {
+        var client = api.CreateClient();
+        var key = await AccessControlTests.CreateKeyAsync(api, scope);
+
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++) responses.Add(await AccessControlTests.SendAsync(client, method, path, key, """{"intent":"cache reads"}"""));
+
+        // A burst of 3, then 1 a second: a slow machine may earn one more token between the requests, not three.
+        Assert.All(responses.Take(3), r => Assert.NotEqual(HttpStatusCode.TooManyRequests, r.StatusCode));
+        var limited = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single()) >= 1);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("Too many reads", (await limited.ReadJsonAsync())["title"]!.GetValue<string>());
+        // Another key has its own bucket.
+        Assert.NotEqual(HttpStatusCode.TooManyRequests,
+            (await AccessControlTests.SendAsync(client, method, path, await AccessControlTests.CreateKeyAsync(api, scope), """{"intent":"cache reads"}""")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Repeated_wrong_keys_from_one_address_get_429_even_for_a_right_key_from_there()
+    {
+        var guesser = IPAddress.Parse($"203.0.113.{Random.Shared.Next(1, 255)}");
+        var key = await AccessControlTests.CreateKeyAsync(api, Scopes.PatternsRead);
+
+        for (var i = 0; i < 3; i++) Assert.Equal(401, (await GetAsync(guesser, key[..^2] + "xx")).Response.StatusCode);
+        var limited = await GetAsync(guesser, key[..^2] + "yy");
+        Assert.Equal(429, limited.Response.StatusCode);
+        Assert.True(int.Parse(limited.Response.Headers.RetryAfter!) >= 1);
+        Assert.Equal("application/problem+json", limited.Response.ContentType?.Split(';')[0]);
+        Assert.Equal(429, (await GetAsync(guesser, key)).Response.StatusCode);
+        Assert.Equal(200, (await GetAsync(IPAddress.Parse("198.51.100.7"), key)).Response.StatusCode);
+    }
+
+    private Task<HttpContext> GetAsync(IPAddress from, string key) => api.Server.SendAsync(context =>
+    {
+        context.Connection.RemoteIpAddress = from;
+        context.Request.Method = "GET";
+        context.Request.Path = "/api/v1/patterns";
+        context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName] = key;
+    });
 }
 
 /// <summary>Health probes and metrics behind the ops:admin scope (Auth:AnonymousHealth and Auth:AnonymousMetrics off).</summary>

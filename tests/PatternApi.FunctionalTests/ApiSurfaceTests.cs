@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PatternSync.PatternApi.Security;
 
 namespace PatternApi.FunctionalTests;
 
@@ -39,5 +41,108 @@ public sealed class ApiSurfaceTests(PatternApiFixture api) : IClassFixture<Patte
 
         Assert.Equal("Healthy", body);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(path)).StatusCode);
+    }
+}
+
+/// <summary>Keys required, limits out of the way: every status an operation gives comes from what the request was.</summary>
+public sealed class KeyedApiFixture : PatternApiFixture
+{
+    protected override bool RequireApiKeys => true;
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Auth:WritesPerSecond"] = "100000",
+        ["Auth:WriteBurst"] = "100000",
+    };
+}
+
+/// <summary>The OpenAPI document against the API itself: each operation, called well and badly, answers only what its entry lists.</summary>
+public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<KeyedApiFixture>
+{
+    private static readonly Dictionary<string, string> GoodBodies = new()
+    {
+        ["MatchPatterns"] = """{"intent":"optimize API performance"}""",
+        ["CreatePattern"] = PatternRequests.Seed().ToJsonString(),
+        ["UpdatePattern"] = """{"description":"Pool connections and route reads to replicas"}""",
+        ["RecordOutcome"] = """{"success":true}""",
+    };
+
+    [Fact]
+    public async Task Every_operation_answers_only_statuses_its_OpenAPI_entry_lists()
+    {
+        var client = api.CreateClient();
+        var document = (await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var everything = await KeyAsync(Scopes.All);
+        var operations = 0;
+
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        foreach (var (method, node) in item!.AsObject())
+        {
+            var operation = node!.AsObject();
+            var name = operation["operationId"]!.GetValue<string>();
+            var responses = operation["responses"]!.AsObject();
+            var documented = responses.Select(r => int.Parse(r.Key)).ToHashSet();
+            foreach (var problem in responses.Where(r => int.Parse(r.Key) >= 400).Select(r => r.Value!))
+                Assert.EndsWith("ProblemDetails", problem["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+
+            var needs = name.StartsWith("Create") || name.StartsWith("Update") || name.StartsWith("Delete") || name == "RecordOutcome" ? Scopes.PatternsWrite
+                : path.StartsWith("/api/v1/sync") ? Scopes.OpsAdmin : Scopes.PatternsRead;
+            var otherScope = await KeyAsync([Scopes.All.First(s => s != needs)]);
+            var mediaType = operation["requestBody"]?["content"]?.AsObject().First().Key ?? "application/json";
+            var id = path.Contains("{patternId}") ? (await CreatePatternAsync(client, everything)).ToString() : null;
+
+            var good = await SendAsync(client, method, path, id, everything, GoodBodies.GetValueOrDefault(name, "{}"), mediaType);
+            Assert.True(good < 300, $"{method.ToUpperInvariant()} {path} answered {good} to a good request");
+            var bad = new List<(string What, int Status)>
+            {
+                ("no key", await SendAsync(client, method, path, id, null, "{}", mediaType)),
+                ("another scope's key", await SendAsync(client, method, path, id, otherScope, "{}", mediaType)),
+            };
+            if (id is not null)
+            {
+                bad.Add(("a pattern_id that is no UUID", await SendAsync(client, method, path, "not-a-uuid", everything, GoodBodies.GetValueOrDefault(name, "{}"), mediaType)));
+                bad.Add(("an unknown pattern", await SendAsync(client, method, path, Guid.NewGuid().ToString(), everything, GoodBodies.GetValueOrDefault(name, "{}"), mediaType)));
+            }
+            if (method is "post" or "patch")
+            {
+                bad.Add(("malformed JSON", await SendAsync(client, method, path, id, everything, "{\"a\":", mediaType)));
+                bad.Add(("a form", await SendAsync(client, method, path, id, everything, "a=b", "application/x-www-form-urlencoded")));
+            }
+            if (method == "get" && id is null) bad.Add(("limit=0", await SendAsync(client, method, path + "?limit=0", null, everything, "", mediaType)));
+
+            foreach (var (what, status) in bad)
+            {
+                Assert.True(documented.Contains(status),
+                    $"{method.ToUpperInvariant()} {path} answered {status} to {what}; its OpenAPI entry lists {string.Join(", ", documented.Order())}");
+                if (what is "no key" or "another scope's key" or "malformed JSON" or "a form" or "an unknown pattern") Assert.InRange(status, 400, 499);
+            }
+            operations++;
+        }
+        Assert.True(operations >= 12, $"{operations} operations in the document");
+    }
+
+    private async Task<string> KeyAsync(IReadOnlyCollection<string> scopes)
+    {
+        await using var services = api.Services.CreateAsyncScope();
+        var (_, value) = await services.ServiceProvider.GetRequiredService<ApiKeyStore>().CreateAsync($"openapi {Guid.NewGuid():N}", scopes, CancellationToken.None);
+        return value;
+    }
+
+    private static async Task<Guid> CreatePatternAsync(HttpClient client, string key)
+    {
+        var response = await SendRawAsync(client, "post", "/api/v1/patterns", key, PatternRequests.Seed($"Documented {Guid.NewGuid():N}").ToJsonString(), "application/json");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync())["pattern_id"]!.GetValue<Guid>();
+    }
+
+    private static async Task<int> SendAsync(HttpClient client, string method, string path, string? id, string? key, string body, string mediaType) =>
+        (int)(await SendRawAsync(client, method, id is null ? path : path.Replace("{patternId}", id), key, body, mediaType)).StatusCode;
+
+    private static Task<HttpResponseMessage> SendRawAsync(HttpClient client, string method, string path, string? key, string body, string mediaType)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path);
+        if (method is "post" or "patch") request.Content = new StringContent(body, System.Text.Encoding.UTF8, mediaType);
+        if (key is not null) request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+        return client.SendAsync(request);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using PatternSync.Testing;
 
 namespace SyncPipeline.IntegrationTests;
@@ -21,7 +22,7 @@ public sealed class OpsPageTests(PostgresPipelineFixture pipeline)
 
         var ids = new List<Guid>();
         for (var i = 0; i < 30; i++) ids.Add(await PipelineFixture.CreatePatternStaticAsync(client, $"Ops page burst {i}"));
-        await client.PostAsync("/api/v1/sync/reconcile", null);
+        await client.PostAsync("/api/v1/sync/reconcile", JsonContent.Create(new { }));
         await Eventually.UntilAsync(async () => (await client.GetStringAsync("/api/v1/sync/reconciliations?limit=1")) is var latest
                 && latest.Contains("\"trigger\":\"request\"") && latest.Contains("\"status\":\"succeeded\""),
             PipelineFixture.Settle, "a finished reconciliation report");

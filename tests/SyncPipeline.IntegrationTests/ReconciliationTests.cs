@@ -213,7 +213,7 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
     private async Task<JsonObject> ReconcileAsync()
     {
         var before = await LatestRunIdAsync();
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reconcile", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reconcile", JsonContent.Create(new { }))).StatusCode);
         var finished = await Eventually.ValueAsync(async () =>
             {
                 var runs = await _client.GetFromJsonAsync<JsonArray>("/api/v1/sync/reconciliations?limit=1");

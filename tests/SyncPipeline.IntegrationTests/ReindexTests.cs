@@ -39,7 +39,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
             }
         });
 
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reindex", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reindex", JsonContent.Create(new { }))).StatusCode);
         await Eventually.UntilAsync(async () => (await pipeline.Qdrant.Client.ListAliasesAsync()).Any(a => a.AliasName == index.BuildingAlias),
             PipelineFixture.Settle, "the rebuild to start");
         // The status the 202 points at shows the rebuild and its progress.

@@ -1,12 +1,29 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace PatternSync.Core.Hosting;
 
-/// <summary>Ready only while the embedder makes a vector (the seed's "embedding" health item).</summary>
-public sealed class EmbedderHealthCheck(IEmbeddingGenerator<string, Embedding<float>> embedder) : IHealthCheck
+/// <summary>
+/// Ready only while the embedder makes a vector (the seed's "embedding" health item). The model runs
+/// at most once per <see cref="HealthOptions.EmbedderProbeInterval"/> (a paid API call, or a model
+/// pass, per probe would be the probe's own load); in between the last outcome stands. A singleton,
+/// so the outcome outlives the probe.
+/// </summary>
+public sealed class EmbedderHealthCheck(IEmbeddingGenerator<string, Embedding<float>> embedder, TimeProvider clock, IOptions<HealthOptions> options)
+    : IHealthCheck
 {
+    private volatile Outcome? _last;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (_last is { } last && clock.GetUtcNow() - last.At < options.Value.EmbedderProbeInterval) return last.Result;
+        var result = await ProbeAsync(context, cancellationToken);
+        _last = new Outcome(result, clock.GetUtcNow());
+        return result;
+    }
+
+    private async Task<HealthCheckResult> ProbeAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         try
         {
@@ -18,4 +35,6 @@ public sealed class EmbedderHealthCheck(IEmbeddingGenerator<string, Embedding<fl
             return new HealthCheckResult(context.Registration.FailureStatus, "The embedder does not answer.", e);
         }
     }
+
+    private sealed record Outcome(HealthCheckResult Result, DateTimeOffset At);
 }

@@ -45,6 +45,7 @@ public static class ServiceDefaults
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag])
             .AddCheck<PostgresHealthCheck>("postgresql", tags: [ReadyTag]);
+        builder.AddHealthCheckCache();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

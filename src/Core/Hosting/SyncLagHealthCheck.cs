@@ -17,9 +17,9 @@ public sealed class SyncLagHealthCheck(NpgsqlDataSource dataSource, IOptions<Syn
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var status = await SyncStatus.ReadAsync(dataSource, cancellationToken);
-        return status.SyncLagSeconds <= options.Value.Threshold.TotalSeconds
-            ? HealthCheckResult.Healthy($"lag {status.SyncLagSeconds:F1} s")
-            : new HealthCheckResult(context.Registration.FailureStatus, $"Sync lag {status.SyncLagSeconds:F1} s is above {options.Value.Threshold.TotalSeconds} s.");
+        var lag = await SyncStatus.ReadLagSecondsAsync(dataSource, cancellationToken);
+        return lag <= options.Value.Threshold.TotalSeconds
+            ? HealthCheckResult.Healthy($"lag {lag:F1} s")
+            : new HealthCheckResult(context.Registration.FailureStatus, $"Sync lag {lag:F1} s is above {options.Value.Threshold.TotalSeconds} s.");
     }
 }

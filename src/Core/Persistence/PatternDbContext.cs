@@ -14,6 +14,7 @@ public sealed class PatternDbContext(DbContextOptions<PatternDbContext> options)
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
+    public DbSet<SyncRequest> SyncRequests => Set<SyncRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PatternDbContext).Assembly);

@@ -14,7 +14,7 @@ public static class MatchApi
         var api = app.MapGroup("api/v1/patterns").WithTags("Matching");
         api.MapPost("/match", MatchPatterns).WithName("MatchPatterns")
             .WithSummary("Find the patterns that worked for an intent, by meaning, with filters")
-            .Accepts<MatchRequest>("application/json").RequireAuthorization(Scopes.PatternsRead);
+            .Accepts<MatchRequest>("application/json").RequireReads();
         return api;
     }
 

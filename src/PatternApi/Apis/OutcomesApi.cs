@@ -24,7 +24,8 @@ public static class OutcomesApi
     {
         var api = app.MapGroup("api/v1/patterns").WithTags("Outcomes");
         api.MapPost("/{patternId}/outcomes", RecordOutcome).WithName("RecordOutcome")
-            .WithSummary("Report how a pattern did, so its statistics learn").RequireWrites();
+            .WithSummary("Report how a pattern did, so its statistics learn").Accepts<OutcomeDocument>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity).RequireWrites();
         return api;
     }
 
@@ -53,6 +54,9 @@ public static class OutcomesApi
         request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(recorded!.Version);
         return TypedResults.Ok(recorded);
     }
+
+    /// <summary>The body's shape, for the OpenAPI document (the handler reads it field by field).</summary>
+    public sealed record OutcomeDocument(bool Success);
 
     private static async Task<(PatternResponse? Response, ProblemHttpResult? Problem)> RecordAsync(
         Guid id, bool success, IdempotentWrites.Request? idempotent, PatternServices services, CancellationToken cancellationToken)

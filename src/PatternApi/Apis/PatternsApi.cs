@@ -26,14 +26,18 @@ public static class PatternsApi
         var api = app.MapGroup("api/v1/patterns").WithTags("Patterns");
 
         api.MapPost("/", CreatePattern).WithName("CreatePattern").WithSummary("Store a new success pattern")
-            .Accepts<PatternDocument>("application/json").RequireWrites();
+            .Accepts<PatternDocument>("application/json").ProducesProblem(StatusCodes.Status422UnprocessableEntity).RequireWrites();
         api.MapGet("/", ListPatterns).WithName("ListPatterns").WithSummary("List patterns with filters, sorting and cursor paging")
-            .RequireAuthorization(Scopes.PatternsRead);
-        api.MapGet("/{patternId}", GetPattern).WithName("GetPattern").WithSummary("Get one pattern").RequireAuthorization(Scopes.PatternsRead);
+            .RequireReads();
+        api.MapGet("/{patternId}", GetPattern).WithName("GetPattern").WithSummary("Get one pattern")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).RequireReads();
         api.MapPatch("/{patternId}", UpdatePattern).WithName("UpdatePattern")
             .WithSummary("Change a pattern with a JSON merge patch; If-Match guards against lost updates")
-            .Accepts<PatternDocument>(MergePatchMediaType, "application/json").RequireWrites();
-        api.MapDelete("/{patternId}", DeletePattern).WithName("DeletePattern").WithSummary("Delete a pattern").RequireWrites();
+            .Accepts<PatternDocument>(MergePatchMediaType, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed).RequireWrites();
+        api.MapDelete("/{patternId}", DeletePattern).WithName("DeletePattern").WithSummary("Delete a pattern")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).RequireWrites();
         return api;
     }
 

@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -19,13 +18,17 @@ public static class SyncApi
     public static RouteGroupBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/v1/sync").WithTags("Sync").RequireAuthorization(Scopes.OpsAdmin);
-        api.MapGet("/status", GetStatus).WithName("GetSyncStatus").WithSummary("Sync lag, outbox backlog and the index's state");
-        api.MapPost("/reconcile", RequestReconciliation).WithName("RequestReconciliation").WithSummary("Run a reconciliation now");
+        api.MapGet("/status", GetStatus).WithName("GetSyncStatus").WithSummary("Sync lag, outbox backlog and the index's state")
+            .RequireReads(Scopes.OpsAdmin);
+        api.MapPost("/reconcile", RequestReconciliation).WithName("RequestReconciliation").WithSummary("Run a reconciliation now")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireJsonContentType();
         api.MapPost("/reindex", RequestReindex).WithName("RequestReindex")
-            .WithSummary("Rebuild the index from PostgreSQL (new collection, alias switch at the end; matching keeps answering)");
-        api.MapGet("/reconciliations", ListReconciliations).WithName("ListReconciliations").WithSummary("Recent reconciliation reports");
+            .WithSummary("Rebuild the index from PostgreSQL (new collection, alias switch at the end; matching keeps answering)")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireJsonContentType();
+        api.MapGet("/reconciliations", ListReconciliations).WithName("ListReconciliations").WithSummary("Recent reconciliation reports")
+            .RequireReads(Scopes.OpsAdmin);
         api.MapGet("/history", (SyncHistory history) => TypedResults.Ok(history.Samples)).WithName("GetSyncHistory")
-            .WithSummary("The last hour of sync figures, sampled every 5 seconds (for the status page)");
+            .WithSummary("The last hour of sync figures, sampled every 5 seconds (for the status page)").RequireReads(Scopes.OpsAdmin);
         return api;
     }
 
@@ -50,16 +53,26 @@ public static class SyncApi
             new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3)), indexStatus, last));
     }
 
-    public static async Task<Accepted> RequestReconciliation(IBus bus, TimeProvider clock, HttpContext http)
-    {
-        await bus.Publish(new ReconciliationRequested { RequestedAt = clock.GetUtcNow() }, http.RequestAborted);
-        return TypedResults.Accepted("/api/v1/sync/reconciliations");
-    }
+    public static Task<Results<Accepted, ProblemHttpResult>> RequestReconciliation(SyncRequests requests, TimeProvider clock, HttpContext http) =>
+        RequestAsync(requests, SyncRequests.Reconcile, new ReconciliationRequested { RequestedAt = clock.GetUtcNow() }, "/api/v1/sync/reconciliations", http);
 
-    public static async Task<Accepted> RequestReindex(IBus bus, TimeProvider clock, HttpContext http)
+    public static Task<Results<Accepted, ProblemHttpResult>> RequestReindex(SyncRequests requests, TimeProvider clock, HttpContext http) =>
+        RequestAsync(requests, SyncRequests.Reindex, new ReindexRequested { RequestedAt = clock.GetUtcNow() }, "/api/v1/sync/status", http);
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> RequestAsync<T>(
+        SyncRequests requests, string kind, T message, string location, HttpContext http) where T : class
     {
-        await bus.Publish(new ReindexRequested { RequestedAt = clock.GetUtcNow() }, http.RequestAborted);
-        return TypedResults.Accepted("/api/v1/sync/status");
+        try
+        {
+            if (await requests.RequestAsync(kind, message, http.RequestAborted) is not { } inFlight) return TypedResults.Accepted(location);
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A {kind} is already in flight",
+                detail: $"{char.ToUpperInvariant(inFlight.What[0])}{inFlight.What[1..]}; ask again when it has finished.",
+                extensions: new Dictionary<string, object?> { ["in_flight"] = inFlight });
+        }
+        catch (TimeoutException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The message bus is unavailable", detail: e.Message);
+        }
     }
 
     public static async Task<Results<Ok<List<ReconciliationRun>>, ValidationProblem>> ListReconciliations(PatternDbContext db, HttpContext http, int? limit)

@@ -28,11 +28,14 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();
+        builder.Services.AddSingleton<EmbedderHealthCheck>();
         builder.Services.AddHealthChecks()
             .AddCheck<VectorIndexHealthCheck>("vector-index", tags: [ServiceDefaults.ReadyTag])
             .AddCheck<EmbedderHealthCheck>("embedder", tags: [ServiceDefaults.ReadyTag])
             .AddCheck<SyncLagHealthCheck>("sync-lag", HealthStatus.Degraded, [ServiceDefaults.ReadyTag]);
         builder.Services.AddOptions<SyncLagOptions>().BindConfiguration("SyncLag");
+        builder.Services.AddOptions<SyncRequestOptions>().BindConfiguration("SyncRequests").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<SyncRequests>();
         builder.Services.AddSingleton<SyncHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SyncHistory>());
         return builder;

@@ -8,27 +8,41 @@ namespace PatternSync.PatternApi.Security;
 /// <summary>
 /// Authenticates the X-Api-Key header against the stored keys; the principal carries the key's
 /// scopes. With Auth:RequireApiKeys off, every request is a local caller with every scope.
-/// The key value is never logged: only its prefix is.
+/// The key value is never logged: only its prefix is. An address that sent too many wrong keys
+/// gets 429 without its key being looked at (<see cref="FailedAuthenticationThrottle"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory loggerFactory, UrlEncoder encoder,
-    ApiKeyStore keys, IOptions<AuthOptions> auth)
+    ApiKeyStore keys, IOptions<AuthOptions> auth, FailedAuthenticationThrottle failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
+
+    private TimeSpan? _throttledFor;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!auth.Value.RequireApiKeys) return Success("local", "local", Scopes.All);
         if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
             return AuthenticateResult.NoResult();
+        var address = Context.Connection.RemoteIpAddress;
+        _throttledFor = failures.Blocked(address);
+        if (_throttledFor is not null) return AuthenticateResult.Fail("Too many wrong API keys from this address.");
         var key = await keys.VerifyAsync(values[0]!, Context.RequestAborted);
-        return key is null ? AuthenticateResult.Fail("Unknown or revoked API key.") : Success(key.Id.ToString(), key.Prefix, key.Scopes);
+        if (key is not null) return Success(key.Id.ToString(), key.Prefix, key.Scopes);
+        failures.Failed(address);
+        return AuthenticateResult.Fail("Unknown or revoked API key.");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_throttledFor is { } retryAfter)
+        {
+            await RateLimits.TooManyAsync(Context, retryAfter, "Too many wrong API keys",
+                "This address sent too many unknown or revoked keys; retry after the Retry-After seconds.");
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         await Results.Problem(statusCode: 401, title: "API key required",
             detail: $"Send a valid, unrevoked key in the {HeaderName} header.").ExecuteAsync(Context);

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
@@ -10,9 +7,7 @@ namespace PatternSync.PatternApi.Security;
 
 public static class SecurityExtensions
 {
-    public const string WritePolicy = "writes";
-
-    /// <summary>API keys with scopes, a write rate limit per key, and a timeout on every request.</summary>
+    /// <summary>API keys with scopes, read and write rate limits per key, wrong keys limited per address, and a timeout on every request.</summary>
     public static IHostApplicationBuilder AddApiSecurity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
@@ -24,29 +19,8 @@ public static class SecurityExtensions
             .AddPolicy(Scopes.PatternsWrite, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.PatternsWrite))
             .AddPolicy(Scopes.OpsAdmin, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.OpsAdmin));
 
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(WritePolicy, http =>
-            {
-                var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
-                // Without keys there is no caller to meter: the trusted local mode is not rate-limited.
-                if (!auth.RequireApiKeys) return RateLimitPartition.GetNoLimiter("local");
-                return RateLimitPartition.GetTokenBucketLimiter(http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = auth.WriteBurst, TokensPerPeriod = auth.WritesPerSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0, AutoReplenishment = true,
-                    });
-            });
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                await Results.Problem(statusCode: 429, title: "Too many writes",
-                    detail: "This API key has used its write rate; retry after the Retry-After seconds.").ExecuteAsync(context.HttpContext);
-            };
-        });
+        builder.Services.AddRateLimiter(RateLimits.AddPolicies);
+        builder.Services.AddSingleton<FailedAuthenticationThrottle>();
         builder.Services.AddRequestTimeouts(timeouts =>
         {
             var seconds = builder.Configuration.GetValue<TimeSpan?>("Auth:RequestTimeout") ?? new AuthOptions().RequestTimeout;
@@ -57,7 +31,22 @@ public static class SecurityExtensions
 
     /// <summary>A write endpoint: the patterns:write scope and the per-key write rate.</summary>
     public static TBuilder RequireWrites<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
-        endpoint.RequireAuthorization(Scopes.PatternsWrite).RequireRateLimiting(WritePolicy);
+        endpoint.RequireAuthorization(Scopes.PatternsWrite).RequireRateLimiting(RateLimits.WritePolicy);
+
+    /// <summary>A read endpoint: the given scope (patterns:read unless said) and the per-key read rate.</summary>
+    public static TBuilder RequireReads<TBuilder>(this TBuilder endpoint, string scope = Scopes.PatternsRead) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(scope).RequireRateLimiting(RateLimits.ReadPolicy);
+
+    /// <summary>
+    /// Only a JSON request (415 otherwise, body or not): a cross-site HTML form can POST a simple
+    /// content type without asking, but not application/json, whose CORS preflight this API never grants.
+    /// </summary>
+    public static TBuilder RequireJsonContentType<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.AddEndpointFilter(async (context, next) => context.HttpContext.Request.HasJsonContentType()
+                ? await next(context)
+                : TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+                    detail: "Send Content-Type: application/json (the body may be empty)."))
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     public static WebApplication UseApiSecurity(this WebApplication app)
     {

@@ -23,7 +23,7 @@ public sealed partial class IndexRebuilder(
     NpgsqlDataSource dataSource, PatternDbContext db, IPatternVectorIndex index, PatternSynchronizer synchronizer,
     IEmbeddingGenerator<string, Embedding<float>> embedder, IndexModelTarget target, ILogger<IndexRebuilder> logger)
 {
-    private const long AdvisoryLockKey = 0x5061_7474_5379_6e63; // "PattSync"
+    private const long AdvisoryLockKey = AdvisoryLocks.IndexRebuild;
     private const int BatchSize = 64;
 
     /// <summary>A deliberate reindex: this worker's model becomes the one the index is meant to hold, then the index is rebuilt for it.</summary>

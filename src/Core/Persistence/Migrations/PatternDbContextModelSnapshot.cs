@@ -264,6 +264,10 @@ namespace PatternSync.Core.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_success_patterns_not_indexed")
+                        .HasFilter("indexed_version IS DISTINCT FROM version");
+
                     b.HasIndex("CreatedAt", "PatternId")
                         .HasDatabaseName("ix_success_patterns_created_at_pattern_id");
 
@@ -369,6 +373,23 @@ namespace PatternSync.Core.Persistence.Migrations
                         .HasDatabaseName("ix_reconciliation_runs_started_at");
 
                     b.ToTable("reconciliation_runs", (string)null);
+                });
+
+            modelBuilder.Entity("PatternSync.Core.Reconciliation.SyncRequest", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_sync_requests");
+
+                    b.ToTable("sync_requests", (string)null);
                 });
 
             modelBuilder.Entity("PatternSync.Core.Security.ApiKey", b =>
