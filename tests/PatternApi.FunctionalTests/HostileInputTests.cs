@@ -281,9 +281,9 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
     }
 
     [Fact]
-    public async Task Thirty_thousand_tags_get_a_quick_small_400_with_few_errors_per_field()
+    public async Task Thirty_thousand_tags_or_unknown_fields_get_a_quick_small_400_with_few_errors_per_field()
     {
-        var (client, _, before) = await StartAsync();
+        var (client, existing, before) = await StartAsync();
         var distinct = Valid();
         distinct["tags"] = new JsonArray(Enumerable.Range(0, 30_000).Select(i => (JsonNode?)Convert.ToString(i, 16)).ToArray());
         var wrongKinds = Valid();
@@ -292,10 +292,14 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
         steps["execution_trace"] = new JsonObject { ["steps"] = new JsonArray(Enumerable.Range(0, 30_000).Select(_ => (JsonNode?)"").ToArray()) };
         var unknown = new JsonObject(Enumerable.Range(0, 15_000).Select(i => KeyValuePair.Create($"f{i}", (JsonNode?)1)));
 
-        foreach (var body in new[] { distinct, wrongKinds, steps, unknown })
+        var outcome = new JsonObject(unknown.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        var listing = string.Join("&", Enumerable.Range(0, 1000).Select(i => $"p{i}=1"));
+
+        foreach (var (path, body) in new[] { ("", distinct), ("", wrongKinds), ("", steps), ("", unknown), ($"/{existing}/outcomes", outcome), ($"?{listing}", null) })
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var response = await client.PostAsync("/api/v1/patterns", PatternRequests.Json(body));
+            var response = body is null ? await client.GetAsync($"/api/v1/patterns{path}")
+                : await client.PostAsync($"/api/v1/patterns{path}", PatternRequests.Json(body));
             var text = await response.Content.ReadAsStringAsync();
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
