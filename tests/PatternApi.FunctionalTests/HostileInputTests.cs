@@ -112,12 +112,71 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
                      ("min_quality_score", 7), ("min_success_rate", "x"), ("colour", "red"),
                  })
             yield return (HttpMethod.Post, $"{patterns}/match", new JsonObject { ["intent"] = "x", ["filters"] = new JsonObject { [filter] = value } }.ToJsonString(), "application/json", null);
+        // Numbers a double cannot hold or that PostgreSQL prints long, in every free-form document and in a match context.
+        foreach (var number in LongNumbers)
+        {
+            foreach (var field in new[] { "context", "execution_trace", "success_criteria", "quality_metrics", "performance_data" })
+            {
+                var create = Valid();
+                create[field] = new JsonObject { ["x"] = JsonNode.Parse(number) };
+                yield return (HttpMethod.Post, patterns, create.ToJsonString(), "application/json", null);
+                yield return (HttpMethod.Patch, one, new JsonObject { [field] = new JsonObject { ["x"] = JsonNode.Parse(number) } }.ToJsonString(), "application/merge-patch+json", null);
+            }
+            yield return (HttpMethod.Post, $"{patterns}/match", new JsonObject { ["intent"] = "x", ["context"] = new JsonObject { ["x"] = JsonNode.Parse(number) } }.ToJsonString(), "application/json", null);
+        }
+        // Duplicate property names, at the top and nested.
+        foreach (var duplicated in new[] { "{\"name\": \"Renamed\", \"name\": \"Twice\"}", "{\"performance_data\": {\"a\": 1, \"a\": 2}}", "{\"execution_trace\": {\"steps\": [{\"k\": 1, \"k\": 1}]}}" })
+        {
+            yield return (HttpMethod.Post, patterns, WithoutContext()[..^1] + "," + duplicated[1..], "application/json", null);
+            yield return (HttpMethod.Patch, one, duplicated, "application/merge-patch+json", null);
+        }
+        yield return (HttpMethod.Post, $"{patterns}/match", "{\"intent\": \"x\", \"intent\": \"y\"}", "application/json", null);
+        yield return (HttpMethod.Post, $"{one}/outcomes", "{\"success\": true, \"success\": false}", "application/json", null);
+        // Strings PostgreSQL's jsonb refuses (NUL, a lone surrogate), as values and as names.
+        foreach (var text in new[] { "{\"a\": \"\\u0000\"}", "{\"a\": \"\\ud800\"}", "{\"\\u0000\": 1}" })
+        {
+            yield return (HttpMethod.Post, patterns, WithoutContext()[..^1] + ",\"performance_data\": " + text + "}", "application/json", null);
+            yield return (HttpMethod.Patch, one, "{\"success_criteria\": " + text + "}", "application/merge-patch+json", null);
+        }
+        // A trailing newline that '$' would let through.
+        foreach (var (field, value) in new (string, JsonNode)[] { ("pattern_type", "api_optimization\n"), ("pattern_type", "a" + new string('b', 63) + "\n"), ("tags", new JsonArray("postgresql\n")) })
+        {
+            var create = Valid();
+            create[field] = value.DeepClone();
+            yield return (HttpMethod.Post, patterns, create.ToJsonString(), "application/json", null);
+            yield return (HttpMethod.Patch, one, new JsonObject { [field] = value.DeepClone() }.ToJsonString(), "application/merge-patch+json", null);
+        }
+        // Cursors whose values do not parse, or carry a timestamp that is not UTC.
+        foreach (var (sort, value) in BadCursorValues)
+            yield return (HttpMethod.Get, $"{patterns}?sort={sort}&cursor={Cursor(sort, value)}", null, null, null);
+        // A structured match context beyond the length of a string one.
+        yield return (HttpMethod.Post, $"{patterns}/match", new JsonObject { ["intent"] = "x", ["context"] = new JsonObject { ["blob"] = new string('c', 5000) } }.ToJsonString(), "application/json", null);
         // Outcomes.
         foreach (var body in new[] { "{}", "{\"success\": null}", "{\"success\": \"true\"}", "{\"success\": 1}", "{\"success\": true, \"extra\": 1}", "{\"succes\": true}" })
             yield return (HttpMethod.Post, $"{one}/outcomes", body, "application/json", null);
         // Sync endpoints.
         foreach (var query in new[] { "limit=0", "limit=101", "limit=abc", "limit=-1" })
             yield return (HttpMethod.Get, $"/api/v1/sync/reconciliations?{query}", null, null, null);
+    }
+
+    /// <summary>Each fits in a few request bytes; a double cannot hold it, or PostgreSQL prints it in more than 32 characters.</summary>
+    private static readonly string[] LongNumbers = ["1e100000", "1e400", "-1e400", "1e-400", "1e300", "0e-40", "123456789012345678901234567890123"];
+
+    private static readonly (string Sort, string? Value)[] BadCursorValues =
+    [
+        ("-created_at", "2026-01-01T10:00:00+02:00"), ("-created_at", "yesterday"), ("updated_at", "2026-13-45T99:00:00Z"), ("-created_at", null),
+        ("quality_score", "abc"), ("quality_score", "1e400"), ("name", null), ("name", new string('n', 5000)),
+    ];
+
+    private static string Cursor(string sort, string? value) => Base64Url(new JsonObject { ["Sort"] = sort, ["Value"] = value, ["PatternId"] = Guid.NewGuid() }.ToJsonString());
+
+    private static string Base64Url(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string WithoutContext()
+    {
+        var body = Valid();
+        body.Remove("context");
+        return body.ToJsonString();
     }
 
     [Fact]
@@ -146,6 +205,137 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
         Assert.True(corpus.Count >= 300, $"the corpus has only {corpus.Count} requests");
         Assert.True(failures.Count == 0, $"{failures.Count} of {corpus.Count} requests were not a 4xx problem:\n{string.Join("\n", failures.Take(30))}");
         Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("1e100000")]
+    [InlineData("1e400")]
+    [InlineData("1e300")]
+    [InlineData("0e-40")]
+    public async Task A_number_too_large_or_too_long_to_print_is_a_400_naming_its_path_on_create_patch_and_match(string number)
+    {
+        var (client, existing, before) = await StartAsync();
+        var create = Valid();
+        create["performance_data"] = new JsonObject { ["deep"] = new JsonObject { ["x"] = new JsonArray(1, JsonNode.Parse(number)) } };
+        var patch = new JsonObject { ["execution_trace"] = new JsonObject { ["steps"] = new JsonArray(new JsonObject { ["ms"] = JsonNode.Parse(number) }) } };
+        var match = new JsonObject { ["intent"] = "speed up slow SQL queries", ["context"] = new JsonObject { ["budget"] = JsonNode.Parse(number) } };
+
+        await AssertNamesAsync(await client.PostAsync("/api/v1/patterns", PatternRequests.Json(create)), "performance_data.deep.x[1]");
+        await AssertNamesAsync(await client.PatchAsync($"/api/v1/patterns/{existing}", PatternRequests.Json(patch, "application/merge-patch+json")), "execution_trace.steps[0].ms");
+        await AssertNamesAsync(await client.PostAsync("/api/v1/patterns/match", PatternRequests.Json(match)), "context.budget");
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_document_whose_stored_form_is_over_the_limit_is_a_400_though_its_request_is_under()
+    {
+        var (client, existing, before) = await StartAsync();
+        // Each 0e-30 is 6 request bytes and 34 once PostgreSQL prints it: 18 KB sent, about 100 KB stored.
+        var numbers = string.Join(",", Enumerable.Repeat("0e-30", 3000));
+        var create = WithoutContext()[..^1] + ",\"performance_data\": {\"n\": [" + numbers + "]}}";
+
+        await AssertNamesAsync(await client.PostAsync("/api/v1/patterns", new StringContent(create, Encoding.UTF8, "application/json")), "performance_data");
+        await AssertNamesAsync(await client.PatchAsync($"/api/v1/patterns/{existing}",
+            new StringContent("{\"quality_metrics\": {\"n\": [" + numbers + "]}}", Encoding.UTF8, "application/merge-patch+json")), "quality_metrics");
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Duplicate_property_names_are_a_400_naming_the_path()
+    {
+        var (client, existing, before) = await StartAsync();
+
+        await AssertNamesAsync(await client.PostAsync("/api/v1/patterns",
+            new StringContent(WithoutContext()[..^1] + ",\"context\": {\"env\": {\"a\": 1, \"a\": 2}}}", Encoding.UTF8, "application/json")), "context.env.a");
+        await AssertNamesAsync(await client.PatchAsync($"/api/v1/patterns/{existing}",
+            new StringContent("{\"execution_trace\": {\"steps\": [\"one\", {\"k\": 1, \"k\": 2}]}}", Encoding.UTF8, "application/merge-patch+json")), "execution_trace.steps[1].k");
+        await AssertNamesAsync(await client.PostAsync("/api/v1/patterns/match",
+            new StringContent("{\"intent\": \"x\", \"intent\": \"y\"}", Encoding.UTF8, "application/json")), "intent");
+        await AssertNamesAsync(await client.PostAsync($"/api/v1/patterns/{existing}/outcomes",
+            new StringContent("{\"success\": true, \"success\": false}", Encoding.UTF8, "application/json")), "success");
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("pattern_type", "api_optimization\n", "pattern_type")]
+    [InlineData("tags", "postgresql\n", "tags[0]")]
+    public async Task A_value_ending_in_a_newline_is_a_400_and_nothing_is_stored(string field, string value, string path)
+    {
+        var (client, existing, before) = await StartAsync();
+        JsonNode node = field == "tags" ? new JsonArray(value) : value;
+        var create = Valid();
+        create[field] = node.DeepClone();
+
+        await AssertNamesAsync(await client.PostAsync("/api/v1/patterns", PatternRequests.Json(create)), path);
+        await AssertNamesAsync(await client.PatchAsync($"/api/v1/patterns/{existing}",
+            PatternRequests.Json(new JsonObject { [field] = node.DeepClone() }, "application/merge-patch+json")), path);
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_cursor_whose_value_does_not_parse_or_is_not_utc_is_a_400_naming_cursor()
+    {
+        var (client, _, _) = await StartAsync();
+        foreach (var (sort, value) in BadCursorValues)
+            await AssertNamesAsync(await client.GetAsync($"/api/v1/patterns?sort={sort}&cursor={Cursor(sort, value)}"), "cursor");
+    }
+
+    [Fact]
+    public async Task Thirty_thousand_tags_or_unknown_fields_get_a_quick_small_400_with_few_errors_per_field()
+    {
+        var (client, existing, before) = await StartAsync();
+        var distinct = Valid();
+        distinct["tags"] = new JsonArray(Enumerable.Range(0, 30_000).Select(i => (JsonNode?)Convert.ToString(i, 16)).ToArray());
+        var wrongKinds = Valid();
+        wrongKinds["tags"] = new JsonArray(Enumerable.Range(0, 30_000).Select(_ => (JsonNode?)1).ToArray());
+        var steps = Valid();
+        steps["execution_trace"] = new JsonObject { ["steps"] = new JsonArray(Enumerable.Range(0, 30_000).Select(_ => (JsonNode?)"").ToArray()) };
+        var unknown = new JsonObject(Enumerable.Range(0, 15_000).Select(i => KeyValuePair.Create($"f{i}", (JsonNode?)1)));
+
+        var outcome = new JsonObject(unknown.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        var listing = string.Join("&", Enumerable.Range(0, 1000).Select(i => $"p{i}=1"));
+
+        foreach (var (path, body) in new[] { ("", distinct), ("", wrongKinds), ("", steps), ("", unknown), ($"/{existing}/outcomes", outcome), ($"?{listing}", null) })
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var response = body is null ? await client.GetAsync($"/api/v1/patterns{path}")
+                : await client.PostAsync($"/api/v1/patterns{path}", PatternRequests.Json(body));
+            var text = await response.Content.ReadAsStringAsync();
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True(text.Length < 4096, $"a {text.Length}-character answer");
+            var errors = JsonNode.Parse(text)!["errors"]!.AsObject();
+            Assert.True(errors.Count <= 20, $"{errors.Count} fields named");
+            Assert.All(errors.GroupBy(e => e.Key.Split('.', '[')[0]), field => Assert.True(field.Count() <= 5, $"{field.Count()} errors for {field.Key}"));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"answered in {watch.Elapsed}");
+        }
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_structured_match_context_longer_than_a_string_one_is_a_400_naming_context()
+    {
+        var (client, _, _) = await StartAsync();
+        var match = new JsonObject { ["intent"] = "x", ["context"] = new JsonObject { ["blob"] = new string('c', 5000) } };
+
+        await AssertNamesAsync(await client.PostAsync("/api/v1/patterns/match", PatternRequests.Json(match)), "context");
+    }
+
+    private async Task<(HttpClient Client, Guid Existing, string Before)> StartAsync()
+    {
+        await api.Database.ResetAsync();
+        var client = api.CreateClient();
+        var existing = (await client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        return (client, existing, await SnapshotAsync());
+    }
+
+    private static async Task AssertNamesAsync(HttpResponseMessage response, string path)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = JsonNode.Parse(text)!["errors"]?.AsObject();
+        Assert.True(errors?.ContainsKey(path) == true, $"expected an error for {path}: {text[..Math.Min(text.Length, 300)]}");
     }
 
     /// <summary>Everything the requests could have written: the rows, the versions, the outbox.</summary>

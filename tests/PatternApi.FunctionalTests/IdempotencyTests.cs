@@ -69,6 +69,63 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
         await AssertStoredAsync(patterns: 1, outboxRows: 3);
     }
 
+    [Fact]
+    public async Task A_large_pattern_is_remembered_by_a_bounded_answer_a_retry_still_gets_it_whole_and_after_a_delete_a_404()
+    {
+        var large = PatternRequests.Seed();
+        large["performance_data"] = new JsonObject { ["blob"] = new string('x', 60_000) };
+
+        var first = await PostAsync("/api/v1/patterns", large, "large-1");
+        var retry = await PostAsync("/api/v1/patterns", large, "large-1");
+
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues(IdempotentWrites.ReplayedHeader).Single());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal(first.Headers.ETag, retry.Headers.ETag);
+        Assert.True(JsonNode.DeepEquals(await first.ReadJsonAsync(), await retry.ReadJsonAsync()));
+        await using var db = api.Database.CreateDbContext();
+        var stored = (await db.IdempotentRequests.SingleAsync()).Response;
+        Assert.True(stored.Length < 1024, $"the key keeps a {stored.Length}-character answer");
+        await AssertStoredAsync(patterns: 1, outboxRows: 1);
+
+        await _client.DeleteAsync(first.Headers.Location);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync("/api/v1/patterns", large, "large-1")).StatusCode);
+        await AssertStoredAsync(patterns: 0, outboxRows: 2);
+    }
+
+    [Fact]
+    public async Task A_retried_outcome_on_a_large_pattern_answers_the_pattern_and_counts_once()
+    {
+        var large = PatternRequests.Seed();
+        large["performance_data"] = new JsonObject { ["blob"] = new string('x', 60_000) };
+        var id = (await _client.CreateAsync(large))["pattern_id"]!.GetValue<Guid>();
+        var outcome = new JsonObject { ["success"] = true };
+
+        var first = await PostAsync($"/api/v1/patterns/{id}/outcomes", outcome, "large-outcome");
+        var retry = await PostAsync($"/api/v1/patterns/{id}/outcomes", outcome, "large-outcome");
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(first.Headers.ETag, retry.Headers.ETag);
+        Assert.True(JsonNode.DeepEquals(await first.ReadJsonAsync(), await retry.ReadJsonAsync()));
+        await using var db = api.Database.CreateDbContext();
+        Assert.True((await db.IdempotentRequests.SingleAsync()).Response.Length < 1024);
+        await AssertStoredAsync(patterns: 1, outboxRows: 2);
+    }
+
+    [Fact]
+    public async Task A_key_stored_with_the_whole_response_as_before_still_replays_it()
+    {
+        var first = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), "whole-1");
+        var body = await first.Content.ReadAsStringAsync();
+        await api.Database.ExecuteAsync($"UPDATE idempotent_requests SET response = '{body.Replace("'", "''")}'");
+
+        var retry = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), "whole-1");
+
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(first.Headers.ETag, retry.Headers.ETag);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(body), await retry.ReadJsonAsync()));
+    }
+
     [Theory]
     [InlineData("has space")]
     [InlineData("tab\there")]

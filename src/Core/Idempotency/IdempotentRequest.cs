@@ -12,7 +12,7 @@ public sealed class IdempotentRequest
     public required string Key { get; set; }
     /// <summary>SHA-256 of the method, path and body: the same key with another request is refused.</summary>
     public required string RequestHash { get; set; }
-    /// <summary>The JSON of the first, successful response, replayed as it was.</summary>
+    /// <summary>The first, successful answer as JSON, bounded: what identifies it, and the response itself when small.</summary>
     public required string Response { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

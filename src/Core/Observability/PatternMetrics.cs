@@ -17,6 +17,9 @@ public static class PatternMetrics
     public static readonly Counter PatternMatches = Metrics.CreateCounter("pattern_matches_total",
         "Total pattern matches", new CounterConfiguration { LabelNames = ["pattern_type", "status"] });
 
+    /// <summary>The <c>pattern_type</c> label of <see cref="PatternMatches"/>: its first 100 values, then <see cref="BoundedLabel.Other"/>.</summary>
+    public static readonly BoundedLabel MatchedPatternTypes = new(100);
+
     public static readonly Counter QueryEmbeddingCache = Metrics.CreateCounter("pattern_query_embedding_cache_total",
         "Query embedding cache lookups by result (hit, miss)", new CounterConfiguration { LabelNames = ["result"] });
 

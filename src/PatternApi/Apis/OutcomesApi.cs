@@ -35,16 +35,16 @@ public static class OutcomesApi
         if (!Guid.TryParse(patternId, out var id)) return PatternProblems.BadPatternId();
         var body = await JsonBody.ReadObjectAsync(request, options.Value, "application/json");
         if (body.Problem is not null) return body.Problem;
-        var errors = new Dictionary<string, string[]>();
-        foreach (var (field, _) in body.Body!.Where(p => p.Key != "success")) errors[field] = ["is not a field of an outcome."];
+        var errors = new ValidationErrors();
+        foreach (var (field, _) in body.Body!.Where(p => p.Key != "success")) errors.Add(field, "is not a field of an outcome.");
         var succeeded = body.Body!["success"]?.GetValueKind() switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             _ => (bool?)null,
         };
-        if (succeeded is null) errors["success"] = ["is required: true or false."];
-        if (errors.Count > 0 || succeeded is not { } success) return TypedResults.ValidationProblem(errors, title: "The outcome is not valid");
+        if (succeeded is null) errors.Add("success", "is required: true or false.");
+        if (errors.Any || succeeded is not { } success) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The outcome is not valid");
         var (idempotent, keyProblem) = IdempotentWrites.Read(request, body.Body!);
         if (keyProblem is not null) return keyProblem;
 

@@ -4,7 +4,7 @@ public static class IdempotencyExtensions
 {
     public static IHostApplicationBuilder AddIdempotentWrites(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdempotencyOptions>().BindConfiguration("Idempotency");
+        builder.Services.AddOptions<IdempotencyOptions>().BindConfiguration("Idempotency").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<IdempotentWrites>();
         builder.Services.AddSingleton<IdempotentRequestPruner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IdempotentRequestPruner>());

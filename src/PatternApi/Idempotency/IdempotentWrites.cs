@@ -5,10 +5,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using PatternSync.Core.Idempotency;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.Serialization;
+using PatternSync.PatternApi.Apis;
+using PatternSync.PatternApi.Patterns;
 
 namespace PatternSync.PatternApi.Idempotency;
 
@@ -18,12 +21,21 @@ namespace PatternSync.PatternApi.Idempotency;
 /// or a second counted outcome; the same key with another request is a 422. The key's row is written
 /// in the write's own transaction, so the two commit together or not at all, and a concurrent
 /// duplicate waits on the key's primary key, fails, and replays what the first one committed.
+/// The stored answer is bounded (<see cref="StoredAnswer"/>).
 /// </summary>
-public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock)
+public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> options)
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
 
     public sealed record Request(string Caller, string Key, string Hash);
+
+    /// <summary>
+    /// What a key remembers: the pattern's id, and its response only when that fits in
+    /// <see cref="IdempotencyOptions.MaxStoredResponseBytes"/>; a larger one is read again at replay
+    /// (the current pattern, with its current ETag if it changed since). A row written when keys kept
+    /// the whole response reads as its id alone, and replays the same way.
+    /// </summary>
+    private sealed record StoredAnswer(Guid PatternId, PatternResponse? Response);
 
     /// <summary>Reads the header: no request when it is absent, a 400 naming it when it is unusable.</summary>
     public static (Request? Request, ValidationProblem? Problem) Read(HttpRequest http, JsonObject body)
@@ -43,13 +55,13 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock)
     /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or a 422
     /// when it came with another request) without writing; a concurrent duplicate that loses the race on
     /// the key's primary key replays the winner's response. Without a key, just writes. The write must
-    /// <see cref="Remember{T}"/> its response in its own unit of work.
+    /// <see cref="Remember"/> its response in its own unit of work.
     /// </summary>
-    public async Task<(T? Response, ProblemHttpResult? Problem)> OnceAsync<T>(Request? request, HttpResponse response,
-        Func<Task<(T? Response, ProblemHttpResult? Problem)>> write, CancellationToken cancellationToken) where T : class
+    public async Task<(PatternResponse? Response, ProblemHttpResult? Problem)> OnceAsync(Request? request, HttpResponse response,
+        Func<Task<(PatternResponse? Response, ProblemHttpResult? Problem)>> write, CancellationToken cancellationToken)
     {
         if (request is null) return await write();
-        var (replay, reused) = await FindAsync<T>(request, response, cancellationToken);
+        var (replay, reused) = await FindAsync(request, response, cancellationToken);
         if (replay is not null || reused is not null) return (replay, reused);
         try
         {
@@ -59,20 +71,24 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock)
             { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_idempotent_requests" })
         {
             db.ChangeTracker.Clear();
-            return await FindAsync<T>(request, response, cancellationToken);
+            return await FindAsync(request, response, cancellationToken);
         }
     }
 
     /// <summary>Adds the key and its response to the write's unit of work (saved with it).</summary>
-    public void Remember<T>(Request request, T response) => db.IdempotentRequests.Add(new IdempotentRequest
+    public void Remember(Request request, PatternResponse response)
     {
-        Caller = request.Caller, Key = request.Key, RequestHash = request.Hash,
-        Response = JsonSerializer.Serialize(response, PatternJson.Options), CreatedAt = clock.GetUtcNowForPostgres(),
-    });
+        var small = JsonSerializer.SerializeToUtf8Bytes(response, PatternJson.Options).Length <= options.Value.MaxStoredResponseBytes;
+        var answer = new StoredAnswer(response.PatternId, small ? response : null);
+        db.IdempotentRequests.Add(new IdempotentRequest
+        {
+            Caller = request.Caller, Key = request.Key, RequestHash = request.Hash,
+            Response = JsonSerializer.Serialize(answer, PatternJson.Options), CreatedAt = clock.GetUtcNowForPostgres(),
+        });
+    }
 
     /// <summary>The first response to this key, if it was answered; a 422 when the key came with another request.</summary>
-    private async Task<(T? Replay, ProblemHttpResult? Problem)> FindAsync<T>(Request request, HttpResponse response, CancellationToken cancellationToken)
-        where T : class
+    private async Task<(PatternResponse? Replay, ProblemHttpResult? Problem)> FindAsync(Request request, HttpResponse response, CancellationToken cancellationToken)
     {
         var seen = await db.IdempotentRequests.AsNoTracking()
             .FirstOrDefaultAsync(r => r.Caller == request.Caller && r.Key == request.Key, cancellationToken);
@@ -80,7 +96,15 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock)
         if (seen.RequestHash != request.Hash)
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
                 detail: $"The {IdempotencyKeys.Header} '{request.Key}' was sent before with a different request. Use a new key for a new request."));
+        var answer = JsonSerializer.Deserialize<StoredAnswer>(seen.Response, PatternJson.Options)!;
+        var replay = answer.Response ?? await ReadAgainAsync(answer.PatternId, cancellationToken);
+        if (replay is null) return (null, PatternProblems.NotFound(answer.PatternId));
         response.Headers[ReplayedHeader] = "true";
-        return (JsonSerializer.Deserialize<T>(seen.Response, PatternJson.Options), null);
+        return (replay, null);
     }
+
+    private async Task<PatternResponse?> ReadAgainAsync(Guid patternId, CancellationToken cancellationToken) =>
+        await db.Patterns.AsNoTracking().FirstOrDefaultAsync(p => p.PatternId == patternId, cancellationToken) is { } pattern
+            ? PatternResponse.From(pattern)
+            : null;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.VectorIndex;
+using PatternSync.PatternApi.Http;
 
 namespace PatternSync.PatternApi.Matching;
 
@@ -31,8 +32,8 @@ public sealed record MatchRequest(
 
     public static (MatchRequest? Request, Dictionary<string, string[]> Errors) Parse(JsonObject body)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Fail(string field, string message) => errors[field] = [message];
+        var errors = new ValidationErrors();
+        void Fail(string field, string message) => errors.Add(field, message);
 
         foreach (var (field, _) in body.Where(p => !Fields.Contains(p.Key))) Fail(field, "is not a field of a match request.");
 
@@ -41,8 +42,9 @@ public sealed record MatchRequest(
         {
             null => null,
             JsonValue v when v.GetValueKind() == JsonValueKind.String => Text(body, "context", MaxContextLength, required: false, Fail),
-            // A structured context (as the seed hashes one) is matched on its canonical text.
-            JsonObject obj => ContextHash.Canonical(obj),
+            // A structured context (as the seed hashes one) is matched on its canonical text, as long as a string one may be.
+            JsonObject obj => ContextHash.Canonical(obj) is { Length: <= MaxContextLength } canonical ? canonical
+                : Failed(() => Fail("context", $"must be at most {MaxContextLength} characters as canonical JSON.")),
             _ => Failed(() => Fail("context", "must be a string or a JSON object.")),
         };
         var requirements = Strings(body, "requirements", MaxRequirements, 500, Fail);
@@ -69,8 +71,8 @@ public sealed record MatchRequest(
             Fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
         var minConfidence = (float?)Ratio(body, "min_confidence", Fail) ?? DefaultMinConfidence;
 
-        if (errors.Count > 0) return (null, errors);
-        return (new MatchRequest(intent!, context, requirements, filters, limit, minConfidence), errors);
+        if (errors.Any) return (null, errors.ToDictionary());
+        return (new MatchRequest(intent!, context, requirements, filters, limit, minConfidence), errors.ToDictionary());
     }
 
     private static string? Failed(Action fail)
@@ -104,7 +106,11 @@ public sealed record MatchRequest(
             fail(path + field, "must be an array of strings.");
             return [];
         }
-        if (array.Count > maxCount) fail(path + field, $"must have at most {maxCount} entries.");
+        if (array.Count > maxCount)
+        {
+            fail(path + field, $"must have at most {maxCount} entries.");
+            return [];
+        }
         var values = new List<string>();
         for (var i = 0; i < array.Count; i++)
         {

@@ -5,7 +5,7 @@ namespace PatternSync.PatternApi.Matching;
 /// <summary>Section "Matching".</summary>
 public sealed class MatchingOptions
 {
-    /// <summary>Query embeddings kept in memory (least recently used ones go first).</summary>
-    [Range(0, 1_000_000)]
-    public int QueryCacheSize { get; set; } = 1000;
+    /// <summary>Memory for query embeddings, each counted as its key's text and its vector (least recently used ones go first).</summary>
+    [Range(0, 1024L * 1024 * 1024)]
+    public long QueryCacheBytes { get; set; } = 16 * 1024 * 1024;
 }

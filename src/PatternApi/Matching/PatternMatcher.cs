@@ -43,7 +43,7 @@ public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVecto
                 PatternMetrics.MatchDrift.WithLabels(drift).Inc();
                 continue;
             }
-            PatternMetrics.PatternMatches.WithLabels(row!.PatternType, row.Status).Inc();
+            PatternMetrics.PatternMatches.WithLabels(PatternMetrics.MatchedPatternTypes.Of(row!.PatternType), row.Status).Inc();
             matched.Add(new MatchedPattern(row.PatternId, row.PatternType, row.Name, row.Description, Math.Round(hit.Score, 4),
                 new MatchedPatternMetadata(row.Version, System.Text.Json.Nodes.JsonNode.Parse(row.QualityMetrics), row.SuccessRate, row.MatchCount),
                 Recommendations.From(row.ExecutionTrace, row.SuccessCriteria)));

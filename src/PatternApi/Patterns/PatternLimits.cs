@@ -11,6 +11,7 @@ public static class PatternLimits
     public const int MaxDocumentBytes = 64 * 1024;
     public const int MaxSteps = 100;
     public const int MaxStepLength = 2000;
-    public const string PatternTypePattern = "^[a-z][a-z0-9_]{1,63}$";
-    public const string TagPattern = "^[a-z0-9][a-z0-9._:-]{0,63}$";
+    // \z, not $: $ also matches before a final line break, which would let "type\n" through.
+    public const string PatternTypePattern = @"^[a-z][a-z0-9_]{1,63}\z";
+    public const string TagPattern = @"^[a-z0-9][a-z0-9._:-]{0,63}\z";
 }

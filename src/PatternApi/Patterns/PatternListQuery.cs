@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using PatternSync.Core.Patterns;
+using PatternSync.PatternApi.Http;
 
 namespace PatternSync.PatternApi.Patterns;
 
@@ -20,7 +21,7 @@ public sealed record PatternListQuery(
     double? MinSuccessRate,
     string Sort,
     bool Descending,
-    PatternListQuery.Cursor? After,
+    PatternListQuery.Position? After,
     int Limit)
 {
     public const int DefaultLimit = 20;
@@ -29,10 +30,13 @@ public sealed record PatternListQuery(
 
     public sealed record Cursor(string Sort, string Value, Guid PatternId);
 
+    /// <summary>A cursor's key read as its sort's type (only the one of <see cref="Sort"/> is set).</summary>
+    public sealed record Position(DateTimeOffset Time, double Score, string Name, Guid PatternId);
+
     public static (PatternListQuery? Query, Dictionary<string, string[]> Errors) Parse(IQueryCollection query)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Fail(string field, string message) => errors[field] = [message];
+        var errors = new ValidationErrors();
+        void Fail(string field, string message) => errors.Add(field, message);
 
         foreach (var key in query.Keys.Where(k => !KnownParameters.Contains(k)))
             Fail(key, "is not a parameter of this listing.");
@@ -59,17 +63,17 @@ public sealed record PatternListQuery(
             (!int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
             Fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
 
-        Cursor? after = null;
+        Position? after = null;
         if (query.ContainsKey("cursor"))
         {
-            after = DecodeCursor(query["cursor"].ToString());
-            if (after is null || after.Sort != sortText) Fail("cursor", "is not a cursor of this listing's sort; use next_cursor from the previous page.");
+            after = ReadCursor(query["cursor"].ToString(), sortText);
+            if (after is null) Fail("cursor", "is not a cursor of this listing's sort; use next_cursor from the previous page.");
         }
 
-        if (errors.Count > 0) return (null, errors);
+        if (errors.Any) return (null, errors.ToDictionary());
         var tags = query["tag"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!.Trim().ToLowerInvariant()).Distinct().ToList();
         var types = query["pattern_type"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
-        return (new PatternListQuery(types, statuses, tags, tagMatch == "all", minQuality, minSuccess, sort, descending, after, limit), errors);
+        return (new PatternListQuery(types, statuses, tags, tagMatch == "all", minQuality, minSuccess, sort, descending, after, limit), errors.ToDictionary());
     }
 
     public IQueryable<SuccessPattern> Apply(IQueryable<SuccessPattern> patterns)
@@ -100,12 +104,9 @@ public sealed record PatternListQuery(
 
     // Row-value comparison (key, id) > (value, id): ties on the key keep a stable order, and
     // PostgreSQL answers it from the (key, pattern_id) index.
-    private IQueryable<SuccessPattern> AfterCursor(IQueryable<SuccessPattern> patterns, Cursor after)
+    private IQueryable<SuccessPattern> AfterCursor(IQueryable<SuccessPattern> patterns, Position after)
     {
-        var id = after.PatternId;
-        var time = Sort is "created_at" or "updated_at" ? DateTimeOffset.Parse(after.Value, CultureInfo.InvariantCulture) : default;
-        var score = Sort is "quality_score" ? double.Parse(after.Value, CultureInfo.InvariantCulture) : 0;
-        var name = after.Value;
+        var (time, score, name, id) = after;
         return (Sort, Descending) switch
         {
             ("created_at", false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.CreatedAt, p.PatternId), ValueTuple.Create(time, id))),
@@ -132,10 +133,22 @@ public sealed record PatternListQuery(
         return WebEncoders.Base64UrlEncode(json);
     }
 
-    private static Cursor? DecodeCursor(string text)
+    /// <summary>The position a cursor of this sort holds, or null when it is not one that <see cref="NextCursor"/> wrote.</summary>
+    private static Position? ReadCursor(string text, string sortText)
     {
-        try { return JsonSerializer.Deserialize<Cursor>(WebEncoders.Base64UrlDecode(text)); }
+        Cursor? cursor;
+        try { cursor = JsonSerializer.Deserialize<Cursor>(WebEncoders.Base64UrlDecode(text)); }
         catch (Exception e) when (e is FormatException or JsonException) { return null; }
+        if (cursor?.Value is not { } value || cursor.Sort != sortText) return null;
+        return sortText.TrimStart('-') switch
+        {
+            // Npgsql writes a timestamptz only from a UTC DateTimeOffset, and NextCursor writes UTC ones.
+            "created_at" or "updated_at" => DateTimeOffset.TryParseExact(value, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+                                            && time.Offset == TimeSpan.Zero ? new Position(time, 0, "", cursor.PatternId) : null,
+            "quality_score" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) && double.IsFinite(score)
+                ? new Position(default, score, "", cursor.PatternId) : null,
+            _ => value.Length <= PatternLimits.MaxNameLength ? new Position(default, 0, value, cursor.PatternId) : null,
+        };
     }
 
     private static double? ParseRatio(IQueryCollection query, string field, Action<string, string> fail)

@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PatternSync.Core.Patterns;
+using PatternSync.PatternApi.Http;
 
 namespace PatternSync.PatternApi.Patterns;
 
@@ -23,9 +23,8 @@ public static partial class PatternValidator
     /// required field (status included, which only a create may leave out for its default) must not be removed.</param>
     public static (PatternDocument? Document, Dictionary<string, string[]> Errors) Validate(JsonObject body, bool patch = false)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Fail(string field, string message) =>
-            errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+        var errors = new ValidationErrors();
+        void Fail(string field, string message) => errors.Add(field, message);
 
         foreach (var (field, _) in body)
         {
@@ -68,9 +67,9 @@ public static partial class PatternValidator
         if (status is not null && !PatternStatus.IsKnown(status))
             Fail("status", $"must be one of: {string.Join(", ", PatternStatus.All)}.");
 
-        if (errors.Count > 0) return (null, errors);
+        if (errors.Any) return (null, errors.ToDictionary());
         return (new PatternDocument(patternType!, name!, description!, context, executionTrace, successCriteria,
-            qualityMetrics, performanceData, tags, status!), errors);
+            qualityMetrics, performanceData, tags, status!), errors.ToDictionary());
     }
 
     private static string? RequiredString(JsonObject body, string field, Action<string, string> fail)
@@ -96,9 +95,10 @@ public static partial class PatternValidator
             fail(field, "must be a JSON object.");
             return null;
         }
-        if (Encoding.UTF8.GetByteCount(obj.ToJsonString()) > PatternLimits.MaxDocumentBytes)
+        // Measured as PostgreSQL stores and prints it, which can be far longer than the request's text.
+        if (JsonbText.StoredLength(obj) > PatternLimits.MaxDocumentBytes)
         {
-            fail(field, $"must be at most {PatternLimits.MaxDocumentBytes} bytes of JSON.");
+            fail(field, $"must be at most {PatternLimits.MaxDocumentBytes} bytes of JSON as stored.");
             return null;
         }
         // Detached copies: the request's tree stays untouched and the document can be re-parented.
@@ -114,7 +114,10 @@ public static partial class PatternValidator
             return;
         }
         if (array.Count > PatternLimits.MaxSteps)
+        {
             fail("execution_trace.steps", $"must have at most {PatternLimits.MaxSteps} steps.");
+            return;
+        }
         for (var i = 0; i < array.Count; i++)
         {
             var ok = array[i] switch
@@ -146,7 +149,11 @@ public static partial class PatternValidator
             fail("tags", "must be an array of strings.");
             return [];
         }
-        if (array.Count > PatternLimits.MaxTags) fail("tags", $"must have at most {PatternLimits.MaxTags} tags.");
+        if (array.Count > PatternLimits.MaxTags)
+        {
+            fail("tags", $"must have at most {PatternLimits.MaxTags} tags.");
+            return [];
+        }
         var tags = new List<string>(array.Count);
         for (var i = 0; i < array.Count; i++)
         {
@@ -155,7 +162,8 @@ public static partial class PatternValidator
                 fail($"tags[{i}]", "must be a string.");
                 continue;
             }
-            var tag = value.GetValue<string>().Trim().ToLowerInvariant();
+            // Spaces only: a line break or another control character is an error, not something to drop.
+            var tag = value.GetValue<string>().Trim(' ').ToLowerInvariant();
             if (!TagRegex().IsMatch(tag))
                 fail($"tags[{i}]", $"must be 1 to {PatternLimits.MaxTagLength} characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit.");
             else if (!tags.Contains(tag)) tags.Add(tag);

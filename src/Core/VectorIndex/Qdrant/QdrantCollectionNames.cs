@@ -24,7 +24,7 @@ public static partial class QdrantCollectionNames
 
     public static string Slug(string modelName) => NonSlug().Replace(modelName.ToLowerInvariant(), "-").Trim('-');
 
-    [GeneratedRegex("^(?<model>.+)-(?<dims>[0-9]+)-(?<created>[0-9]{17})$")]
+    [GeneratedRegex(@"^(?<model>.+)-(?<dims>[0-9]+)-(?<created>[0-9]{17})\z")]
     private static partial Regex NameTail();
 
     [GeneratedRegex("[^a-z0-9]+")]
