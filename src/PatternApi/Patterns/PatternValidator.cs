@@ -7,9 +7,9 @@ using PatternSync.PatternApi.Http;
 namespace PatternSync.PatternApi.Patterns;
 
 /// <summary>
-/// Validates a pattern document field by field, so a 400 names every bad field at once.
+/// Validates a pattern document field by field, so a 400 names the bad fields at once (a few per field: <see cref="ValidationErrors"/>).
 /// Unknown fields are rejected (a typo must not silently drop data); server-owned fields
-/// (version, match_count...) are rejected as read-only. Tags are trimmed, lower-cased and de-duplicated.
+/// (version, match_count...) are rejected as read-only. Tags are trimmed of spaces, lower-cased and de-duplicated.
 /// </summary>
 public static partial class PatternValidator
 {
