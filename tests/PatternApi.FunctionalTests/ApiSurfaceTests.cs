@@ -97,6 +97,7 @@ public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<K
             {
                 ("no key", await SendAsync(client, method, path, id, null, "{}", mediaType)),
                 ("another scope's key", await SendAsync(client, method, path, id, otherScope, "{}", mediaType)),
+                ("a body over the limit", await SendOversizedAsync(client, method, id is null ? path : path.Replace("{patternId}", id), everything)),
             };
             if (id is not null)
             {
@@ -137,6 +138,16 @@ public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<K
 
     private static async Task<int> SendAsync(HttpClient client, string method, string path, string? id, string? key, string body, string mediaType) =>
         (int)(await SendRawAsync(client, method, id is null ? path : path.Replace("{patternId}", id), key, body, mediaType)).StatusCode;
+
+    private static async Task<int> SendOversizedAsync(HttpClient client, string method, string path, string key)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path)
+        {
+            Content = new StringContent(new string(' ', 300 * 1024), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+        return (int)(await client.SendAsync(request)).StatusCode;
+    }
 
     private static Task<HttpResponseMessage> SendRawAsync(HttpClient client, string method, string path, string? key, string body, string mediaType)
     {
