@@ -42,7 +42,7 @@ public sealed partial class Reconciler(
         {
             run.WrongDimension = 1;
             run.Status = "failed";
-            run.Error = e.Message;
+            run.Error = Shorten(e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
