@@ -21,7 +21,7 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
     }
 }
 
-/// <summary>A sync worker, in-process; its embedder counts texts and may be slowed down.</summary>
+/// <summary>A sync worker, in-process; its embedder counts texts, may be slowed down, and fails on a poison text.</summary>
 public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay) : WebApplicationFactory<worker::PatternSync.SyncWorker.SyncOptions>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -30,7 +30,7 @@ public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay) : 
         pipeline.ApplySettings(builder);
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
         builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-            new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(pipeline.Embedder, 64), embedDelay)));
+            new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(pipeline.Embedder, 64), embedDelay))));
     }
 
     public WorkerHost Start()
