@@ -11,6 +11,8 @@ namespace SyncPipeline.IntegrationTests;
 /// <summary>The REST API with its outbox relay, in-process, on the pipeline's services.</summary>
 public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Program>
 {
+    public const int OutboxMaxAttempts = 3;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -18,6 +20,7 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
         builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
         builder.UseSetting("Outbox:MaxRetryDelay", "00:00:02");
         builder.UseSetting("Outbox:PublishTimeout", "00:00:03");
+        builder.UseSetting("Outbox:MaxAttempts", OutboxMaxAttempts.ToString());
     }
 }
 

@@ -46,7 +46,7 @@ public static class SyncApi
         }
         var last = await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(http.RequestAborted);
         return TypedResults.Ok(new SyncStatusResponse(Math.Round(status.SyncLagSeconds, 3), status.Patterns, status.PatternsNotIndexed,
-            new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3)), indexStatus, last));
+            new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3), status.OutboxDeadLetters), indexStatus, last));
     }
 
     public static async Task<Accepted> RequestReconciliation(IBus bus, TimeProvider clock, HttpContext http)
@@ -69,7 +69,7 @@ public static class SyncApi
 
     public sealed record SyncStatusResponse(double SyncLagSeconds, long Patterns, long PatternsNotIndexed, OutboxStatus Outbox, IndexStatus Index, ReconciliationRun? LastReconciliation);
 
-    public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds);
+    public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds, long DeadLetters);
 
     public sealed record IndexStatus(string? Alias, string? Collection, string Status, long? PointsCount, long? IndexedVectorsCount, int? VectorSize,
         string EmbeddingModel, IndexRebuild? Rebuild, string? Error);
