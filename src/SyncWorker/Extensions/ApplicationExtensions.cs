@@ -48,7 +48,7 @@ public static class ApplicationExtensions
                     ConfigureBatch<PatternDeleted>(endpoint, context, sync);
                     ConfigureBatch<PatternOutcomeRecorded>(endpoint, context, sync);
                 });
-                cfg.ReceiveEndpoint(rabbit.EntityPrefix + "pattern-maintenance", endpoint =>
+                cfg.ReceiveEndpoint(MaintenanceQueueName(rabbit), endpoint =>
                 {
                     endpoint.ConfigureConsumer<ReconciliationRequestedConsumer>(context);
                     endpoint.ConfigureConsumer<ReindexRequestedConsumer>(context);
@@ -56,6 +56,11 @@ public static class ApplicationExtensions
             });
         return builder;
     }
+
+    /// <summary>The queues this worker consumes from, each with its error queue.</summary>
+    public static IReadOnlyList<string> ReceiveQueueNames(RabbitMqOptions rabbit) => [rabbit.SyncQueueName, MaintenanceQueueName(rabbit)];
+
+    private static string MaintenanceQueueName(RabbitMqOptions rabbit) => rabbit.EntityPrefix + "pattern-maintenance";
 
     private static void ConfigureBatch<TEvent>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context, SyncOptions sync)
         where TEvent : PatternEvent =>
