@@ -41,6 +41,8 @@ public static class ApplicationExtensions
                 {
                     // Each of the four event kinds can fill a batch; the prefetch must cover them all.
                     endpoint.PrefetchCount = sync.BatchSize * 4 * sync.ConcurrencyLimit;
+                    // Bounds only an event's own failures: the consumer waits outages out. One filter for the four batch
+                    // consumers sharing this endpoint (a definition per consumer would stack four).
                     endpoint.UseMessageRetry(retry =>
                         retry.Exponential(sync.RetryLimit, sync.RetryMinInterval, sync.RetryMaxInterval, sync.RetryMinInterval));
                     ConfigureBatch<PatternCreated>(endpoint, context, sync);
