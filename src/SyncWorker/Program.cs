@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Options;
 using PatternSync.Core.Hosting;
+using PatternSync.Core.Messaging;
 using PatternSync.Core.Persistence;
+using PatternSync.SyncWorker.Consumers;
 using PatternSync.SyncWorker.Extensions;
 using PatternSync.SyncWorker.Rebuild;
 
@@ -15,6 +18,15 @@ if (args is ["reindex", ..])
     var progress = new Progress<(int Done, int Total)>(p => Console.Error.Write($"\rreindex: {p.Done}/{p.Total}"));
     var written = await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().ReindexAsync(progress, CancellationToken.None);
     Console.Error.WriteLine($"\nreindex: {written} patterns written; readers use the rebuilt index");
+    return;
+}
+
+// `PatternSync.SyncWorker replay-errors`: move what waits in the worker's error queues back to its queues, then exit.
+if (args is ["replay-errors", ..])
+{
+    var rabbit = app.Services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+    foreach (var (queue, moved) in await ErrorQueue.ReplayAsync(rabbit, ApplicationExtensions.ReceiveQueueNames(rabbit), CancellationToken.None))
+        Console.Error.WriteLine($"replay-errors: {moved} messages moved from {queue}_error back to {queue}");
     return;
 }
 

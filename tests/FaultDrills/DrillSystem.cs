@@ -52,8 +52,6 @@ public sealed class DrillSystem : IAsyncDisposable
         ["Outbox:PollInterval"] = "00:00:01",
         ["Outbox:MaxRetryDelay"] = "00:00:02",
         ["Outbox:PublishTimeout"] = "00:00:03",
-        ["Sync:RetryMaxInterval"] = "00:00:02",
-        ["Sync:RetryLimit"] = "20",
         ["Reconciliation:InitialDelay"] = "01:00:00",
     };
 
@@ -148,7 +146,22 @@ public sealed class DrillSystem : IAsyncDisposable
         while ((unaccounted = messageIds.Count(id => !_seen.ContainsKey(id))) > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(250);
         var duplicates = _seen.Values.Sum(count => count - 1);
-        return new DrillFigures(scenario, written, diff.Points, diff.Lost, diff.Stale, duplicates, unaccounted, converged);
+        return new DrillFigures(scenario, written, diff.Points, diff.Lost, diff.Stale, duplicates, unaccounted, await ErrorQueueCountAsync(), converged);
+    }
+
+    /// <summary>Events in the worker's error queue (0 when it was never declared).</summary>
+    private async Task<uint> ErrorQueueCountAsync()
+    {
+        await using var connection = await new ConnectionFactory { HostName = "127.0.0.1", Port = TestServices.RabbitMqPort }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(Prefix + "pattern-sync_error")).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>Rows the index does not hold at their version (lost), points whose payload differs from the row or that have no row (stale).</summary>
@@ -216,8 +229,10 @@ public sealed class DrillSystem : IAsyncDisposable
     }
 }
 
-public sealed record DrillFigures(string Scenario, int Written, int PointsInIndex, int Lost, int Stale, int Duplicates, int Unaccounted, TimeSpan Converged)
+public sealed record DrillFigures(string Scenario, int Written, int PointsInIndex, int Lost, int Stale, int Duplicates, int Unaccounted, uint InErrorQueue,
+    TimeSpan Converged)
 {
     public override string ToString() =>
-        $"{Scenario,-44} written {Written,4}  points {PointsInIndex,4}  lost {Lost}  stale {Stale}  duplicates seen {Duplicates,3}  unaccounted {Unaccounted}  converged in {Converged.TotalSeconds,5:F1} s";
+        $"{Scenario,-44} written {Written,4}  points {PointsInIndex,4}  lost {Lost}  stale {Stale}  duplicates seen {Duplicates,3}  unaccounted {Unaccounted}  "
+        + $"error queue {InErrorQueue}  converged in {Converged.TotalSeconds,5:F1} s";
 }

@@ -9,7 +9,7 @@ using PatternSync.Core.Embeddings;
 
 namespace PatternSync.IndexTests;
 
-/// <summary>The OpenAI provider against a local fake of the embeddings endpoint: what it sends, and how it rides out 429 and 500.</summary>
+/// <summary>The OpenAI provider against a local fake of the embeddings endpoint: what it sends (texts cut to the input limit), and how it rides out 429 and 500.</summary>
 public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
 {
     private readonly FakeOpenAI _fake = new();
@@ -58,6 +58,32 @@ public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => generator.GenerateAsync(["text"]));
 
         Assert.Single(_fake.Requests);
+    }
+
+    [Fact]
+    public async Task A_text_over_the_input_limit_is_cut_to_its_first_tokens_and_a_short_one_is_sent_as_is()
+    {
+        var options = Options();
+        options.MaxInputTokens = 10;
+        var generator = OpenAIEmbeddingGeneratorFactory.Create(options);
+
+        await generator.GenerateAsync(["one two three four five six seven eight nine ten eleven twelve", "one two"]);
+
+        Assert.Equal(["one two three four five six seven eight nine ten", "one two"],
+            _fake.Requests.Single().Body["input"]!.AsArray().Select(i => i!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task By_default_a_text_is_cut_to_the_8191_tokens_OpenAI_accepts()
+    {
+        var generator = OpenAIEmbeddingGeneratorFactory.Create(Options());
+        var text = "Cache" + string.Concat(Enumerable.Repeat(" warm", 9000)); // one token per word in cl100k_base
+
+        await generator.GenerateAsync([text]);
+
+        var sent = _fake.Requests.Single().Body["input"]!.AsArray().Single()!.GetValue<string>();
+        Assert.StartsWith(sent, text);
+        Assert.Equal(8191, TruncatingEmbeddingGenerator.Cl100kBase.CountTokens(sent));
     }
 
     private OpenAIOptions Options(int maxRetries = 4) => new()

@@ -11,6 +11,8 @@ namespace SyncPipeline.IntegrationTests;
 /// <summary>The REST API with its outbox relay, in-process, on the pipeline's services.</summary>
 public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Program>
 {
+    public const int OutboxMaxAttempts = 3;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -18,10 +20,11 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
         builder.UseSetting("Outbox:PollInterval", "00:00:00.500");
         builder.UseSetting("Outbox:MaxRetryDelay", "00:00:02");
         builder.UseSetting("Outbox:PublishTimeout", "00:00:03");
+        builder.UseSetting("Outbox:MaxAttempts", OutboxMaxAttempts.ToString());
     }
 }
 
-/// <summary>A sync worker, in-process; its embedder (the pipeline's unless given) counts texts and may be slowed down.</summary>
+/// <summary>A sync worker, in-process; its embedder (the pipeline's unless given) counts texts, may be slowed down, and fails on a poison text.</summary>
 public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
     : WebApplicationFactory<worker::PatternSync.SyncWorker.SyncOptions>
 {
@@ -31,7 +34,7 @@ public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IE
         pipeline.ApplySettings(builder);
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
         builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-            new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay)));
+            new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay))));
     }
 
     public WorkerHost Start()

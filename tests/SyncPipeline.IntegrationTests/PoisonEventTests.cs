@@ -2,7 +2,7 @@ using PatternSync.Testing;
 
 namespace SyncPipeline.IntegrationTests;
 
-/// <summary>Events the worker cannot use go to the error queue without holding up the ones behind them.</summary>
+/// <summary>Events the worker cannot use go to the error queue without holding up (or taking along) the ones beside them.</summary>
 [Collection(QdrantPipeline.Name)]
 public sealed class PoisonEventTests(QdrantPipelineFixture pipeline)
 {
@@ -28,6 +28,27 @@ public sealed class PoisonEventTests(QdrantPipelineFixture pipeline)
         await pipeline.ConvergedAsync([existing, behind]);
         await Eventually.UntilAsync(async () => await ErrorCountAsync(errorQueue) == errorsBefore + 2, PipelineFixture.Settle,
             "both bad events in the error queue");
+    }
+
+    [Fact]
+    public async Task A_pattern_whose_sync_always_fails_sends_only_its_own_event_to_the_error_queue()
+    {
+        var client = pipeline.Api.CreateClient();
+        var errorQueue = pipeline.SyncQueue + "_error";
+        var errorsBefore = await ErrorCountAsync(errorQueue);
+        // With the worker stopped, the events wait in the queue and arrive as one batch.
+        await pipeline.Worker.DisposeAsync();
+        var neighbours = new List<Guid>();
+        for (var i = 0; i < 10; i++) neighbours.Add(await pipeline.CreatePatternAsync(client, $"Poison neighbour {i}"));
+        var poison = await pipeline.CreatePatternAsync(client, $"Poison: rejected by the model {PoisonEmbeddingGenerator.Marker}");
+        for (var i = 10; i < 20; i++) neighbours.Add(await pipeline.CreatePatternAsync(client, $"Poison neighbour {i}"));
+        pipeline.Worker = new WorkerHost(pipeline, TimeSpan.Zero).Start();
+
+        await pipeline.ConvergedAsync(neighbours);
+        await Eventually.UntilAsync(async () => await ErrorCountAsync(errorQueue) == errorsBefore + 1, PipelineFixture.Settle,
+            "the poison event in the error queue");
+        Assert.Null(await pipeline.StoredPointAsync(poison));
+        Assert.Equal(errorsBefore + 1, await ErrorCountAsync(errorQueue));
     }
 
     private async Task<uint> ErrorCountAsync(string queue)

@@ -29,8 +29,8 @@ public sealed class RawEventQueue : IAsyncDisposable
         return new RawEventQueue(connection, channel, queue);
     }
 
-    /// <summary>Publishes a body as-is to an exchange, the way a foreign or broken producer would.</summary>
-    public static async Task PublishAsync(string host, int port, string exchange, string body, string messageType)
+    /// <summary>Publishes a body as-is to an exchange (or, with the default exchange "", to the queue named by the routing key), the way a foreign or broken producer would.</summary>
+    public static async Task PublishAsync(string host, int port, string exchange, string body, string messageType, string routingKey = "")
     {
         await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
@@ -39,7 +39,15 @@ public sealed class RawEventQueue : IAsyncDisposable
             ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true,
             Headers = new Dictionary<string, object?> { ["MT-MessageType"] = messageType },
         };
-        await channel.BasicPublishAsync(exchange, "", false, properties, System.Text.Encoding.UTF8.GetBytes(body));
+        await channel.BasicPublishAsync(exchange, routingKey, false, properties, System.Text.Encoding.UTF8.GetBytes(body));
+    }
+
+    /// <summary>Declares a durable queue as MassTransit declares its error queues (nothing changes when it exists).</summary>
+    public static async Task DeclareAsync(string host, int port, string queue)
+    {
+        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
     }
 
     /// <summary>How many messages wait in a queue.</summary>

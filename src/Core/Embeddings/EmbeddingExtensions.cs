@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace PatternSync.Core.Embeddings;
@@ -18,7 +19,8 @@ public static class EmbeddingExtensions
         {
             var options = services.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             var model = options.UsesOpenAI
-                ? OpenAIEmbeddingGeneratorFactory.Create(options.OpenAI)
+                ? OpenAIEmbeddingGeneratorFactory.Create(options.OpenAI,
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TruncatingEmbeddingGenerator).FullName!))
                 : new MiniLmEmbeddingGenerator();
             return new BatchingEmbeddingGenerator(model, options.MaxBatchSize);
         });

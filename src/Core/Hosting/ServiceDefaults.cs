@@ -7,8 +7,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Grpc.Core;
-using Npgsql;
 using Prometheus;
 using PatternSync.Core.Serialization;
 using PatternSync.Core.VectorIndex;
@@ -56,12 +54,11 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A store or index that does not answer is a 503 the caller may retry, not a 500.
+            // A store, index or embedder that does not answer is a 503 the caller may retry, not a 500.
             StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
-                NpgsqlException { IsTransient: true } or { InnerException: NpgsqlException { IsTransient: true } } => (int)HttpStatusCode.ServiceUnavailable,
-                RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } => (int)HttpStatusCode.ServiceUnavailable,
+                _ when TransientFailures.IsTransient(exception) => (int)HttpStatusCode.ServiceUnavailable,
                 // The index holds (or is still building) another model's vectors: this host waits for a rebuild or its own rollout.
                 VectorIndexMismatchException => (int)HttpStatusCode.ServiceUnavailable,
                 _ => (int)HttpStatusCode.InternalServerError,

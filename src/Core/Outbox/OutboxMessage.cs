@@ -17,10 +17,17 @@ public sealed class OutboxMessage
     public int PatternVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+    /// <summary>Publish attempts the row itself could fail (a broker that does not answer is not the row's attempt).</summary>
     public int Attempts { get; set; }
     public string? LastError { get; set; }
     /// <summary>When a failed row may be tried again (backoff); null means now.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>
+    /// Set when the row failed <c>Outbox:MaxAttempts</c> times for a reason of its own (an unknown type, a payload
+    /// that does not read): it is never published, no longer holds back its pattern's later rows, and is counted
+    /// as a dead letter until an operator deletes it. Reconciliation repairs what it would have changed.
+    /// </summary>
+    public DateTimeOffset? DeadLetteredAt { get; set; }
     /// <summary>The W3C trace context of the change that wrote it, so its publish and consumption join that trace.</summary>
     public string? TraceParent { get; set; }
 }

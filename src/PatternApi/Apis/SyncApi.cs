@@ -50,7 +50,7 @@ public static class SyncApi
         }
         var last = await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(http.RequestAborted);
         return TypedResults.Ok(new SyncStatusResponse(Math.Round(status.SyncLagSeconds, 3), status.Patterns, status.PatternsNotIndexed,
-            new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3)), indexStatus, last));
+            new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3), status.OutboxDeadLetters), indexStatus, last));
     }
 
     public static Task<Results<Accepted, ProblemHttpResult>> RequestReconciliation(SyncRequests requests, TimeProvider clock, HttpContext http) =>
@@ -83,7 +83,7 @@ public static class SyncApi
 
     public sealed record SyncStatusResponse(double SyncLagSeconds, long Patterns, long PatternsNotIndexed, OutboxStatus Outbox, IndexStatus Index, ReconciliationRun? LastReconciliation);
 
-    public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds);
+    public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds, long DeadLetters);
 
     /// <param name="PointsCount">On the embedded index, the points this API process's copy holds.</param>
     /// <param name="TargetModel">The model the index is meant to hold (set by a reindex); null until one is recorded.</param>

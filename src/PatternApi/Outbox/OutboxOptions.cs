@@ -15,6 +15,12 @@ public sealed class OutboxOptions
     public int BatchSize { get; set; } = 200;
     /// <summary>How long one publish may wait for the broker's confirm before the row is retried later.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Attempts after which a row that cannot be published (unknown type, unreadable payload) becomes a dead letter;
+    /// a broker outage does not count.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 10;
     /// <summary>A failed row waits 1 s, 2 s, 4 s... up to this before its next attempt.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Sent rows are deleted after this long (they stay readable for audits and replays until then).</summary>

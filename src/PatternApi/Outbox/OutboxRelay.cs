@@ -19,6 +19,7 @@ namespace PatternSync.PatternApi.Outbox;
 /// back: every poll interval a pass tries them all again, and the first publish that succeeds
 /// clears the backoff of every waiting row, so the relay catches up as soon as the broker returns
 /// (not up to <see cref="OutboxOptions.MaxRetryDelay"/> later).
+/// A row that fails <see cref="OutboxOptions.MaxAttempts"/> times for a reason of its own becomes a dead letter.
 /// Delivery is at-least-once: a crash between publish and commit publishes the row again.
 /// </summary>
 public sealed partial class OutboxRelay(
@@ -73,7 +74,7 @@ public sealed partial class OutboxRelay(
         var now = clock.GetUtcNow();
         var published = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToList();
         var failures = outcomes.Where(o => o.Error is not null)
-            .Select(o => new OutboxFailure(o.Row.Id, o.Error!, now + RetryDelay(o.Row.Attempts)))
+            .Select(o => new OutboxFailure(o.Row.Id, o.Error!, now + RetryDelay(o.Row.Attempts), RowAtFault: !o.BrokerFault, DeadLetter: LastAttempt(o)))
             .ToList();
         var brokerDown = published.Count == 0 && outcomes.Any(o => o.BrokerFault);
         var brokerBack = published.Count > 0 && _brokerUnreachable;
@@ -93,6 +94,8 @@ public sealed partial class OutboxRelay(
             LogBrokerReachable(await OutboxStore.RetryWaitingNowAsync(dataSource, cancellationToken));
         }
         if (failures.Count > 0) LogPublishFailed(failures.Count, rows.Count, failures[0].Error);
+        foreach (var dead in outcomes.Where(o => o.Error is not null && LastAttempt(o)))
+            LogDeadLettered(dead.Row.Id, dead.Row.MessageType, dead.Row.PatternId, dead.Row.PatternVersion, dead.Row.Attempts + 1, dead.Error!);
         return rows.Count;
     }
 
@@ -128,6 +131,10 @@ public sealed partial class OutboxRelay(
         }
     }
 
+    /// <summary>A row that failed on its own for the last allowed time; a broker that does not answer is not the row's attempt.</summary>
+    private bool LastAttempt((OutboxRow Row, string? Error, bool BrokerFault) outcome) =>
+        !outcome.BrokerFault && outcome.Row.Attempts + 1 >= _options.MaxAttempts;
+
     private TimeSpan RetryDelay(int attempts) =>
         TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks << Math.Min(attempts, 20), _options.MaxRetryDelay.Ticks));
 
@@ -161,6 +168,10 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay could not publish {Failed} of {Claimed} rows; they will be retried with backoff. First error: {Error}")]
     private partial void LogPublishFailed(int failed, int claimed, string error);
+
+    [LoggerMessage(LogLevel.Error, "Outbox row {Id} ({MessageType} for pattern {PatternId} version {Version}) is a dead letter after {Attempts} attempts, "
+        + "never to be published; the pattern's later rows go on and reconciliation repairs its index entry. Last error: {Error}")]
+    private partial void LogDeadLettered(long id, string messageType, Guid patternId, int version, int attempts, string error);
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay cannot reach the broker; every row is tried again each poll interval until it answers (logged once per outage). First error: {Error}")]
     private partial void LogBrokerUnreachable(string error);

@@ -9,6 +9,7 @@ public static class OutboxStore
     /// Locks up to <paramref name="limit"/> publishable rows. SKIP LOCKED lets several relays share
     /// the table; a row is publishable only when no older unsent row of the same pattern exists (locked
     /// by another relay or waiting for a retry), so a pattern's version N+1 never overtakes version N.
+    /// A dead letter is neither claimed nor holds the rows after it back.
     /// <paramref name="ignoreBackoff"/> claims rows still waiting for their next attempt too.
     /// </summary>
     public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, bool ignoreBackoff, CancellationToken cancellationToken)
@@ -16,10 +17,11 @@ public static class OutboxStore
         await using var command = new NpgsqlCommand("""
             SELECT o.id, o.message_id, o.message_type, o.payload::text, o.pattern_id, o.pattern_version, o.attempts, o.trace_parent
             FROM outbox_messages o
-            WHERE o.sent_at IS NULL
+            WHERE o.sent_at IS NULL AND o.dead_lettered_at IS NULL
               AND (@ignoreBackoff OR o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
               AND NOT EXISTS (SELECT 1 FROM outbox_messages earlier
-                              WHERE earlier.pattern_id = o.pattern_id AND earlier.sent_at IS NULL AND earlier.id < o.id)
+                              WHERE earlier.pattern_id = o.pattern_id AND earlier.sent_at IS NULL AND earlier.dead_lettered_at IS NULL
+                                AND earlier.id < o.id)
             ORDER BY o.id
             LIMIT @limit
             FOR UPDATE SKIP LOCKED
@@ -44,18 +46,22 @@ public static class OutboxStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Records failed publishes; only a failure of the row itself counts as its attempt, and may make it a dead letter.</summary>
     public static async Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxFailure> failures, CancellationToken cancellationToken)
     {
         if (failures.Count == 0) return;
         await using var command = new NpgsqlCommand("""
             UPDATE outbox_messages o
-            SET attempts = o.attempts + 1, last_error = f.error, next_attempt_at = f.next_attempt_at
-            FROM unnest(@ids, @errors, @next) AS f(id, error, next_attempt_at)
+            SET attempts = o.attempts + CASE WHEN f.row_at_fault THEN 1 ELSE 0 END, last_error = f.error, next_attempt_at = f.next_attempt_at,
+                dead_lettered_at = CASE WHEN f.dead_letter THEN now() END
+            FROM unnest(@ids, @errors, @next, @rowAtFault, @deadLetter) AS f(id, error, next_attempt_at, row_at_fault, dead_letter)
             WHERE o.id = f.id
             """, connection, transaction);
         command.Parameters.AddWithValue("ids", failures.Select(f => f.Id).ToArray());
         command.Parameters.AddWithValue("errors", failures.Select(f => f.Error.Length > 2000 ? f.Error[..2000] : f.Error).ToArray());
         command.Parameters.AddWithValue("next", failures.Select(f => f.NextAttemptAt).ToArray());
+        command.Parameters.AddWithValue("rowAtFault", failures.Select(f => f.RowAtFault).ToArray());
+        command.Parameters.AddWithValue("deadLetter", failures.Select(f => f.DeadLetter).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -63,7 +69,7 @@ public static class OutboxStore
     public static async Task<int> RetryWaitingNowAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "UPDATE outbox_messages SET next_attempt_at = NULL WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL");
+            "UPDATE outbox_messages SET next_attempt_at = NULL WHERE sent_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at IS NOT NULL");
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

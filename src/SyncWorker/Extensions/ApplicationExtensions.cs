@@ -41,6 +41,8 @@ public static class ApplicationExtensions
                 {
                     // Each of the four event kinds can fill a batch; the prefetch must cover them all.
                     endpoint.PrefetchCount = sync.BatchSize * 4 * sync.ConcurrencyLimit;
+                    // Bounds only an event's own failures: the consumer waits outages out. One filter for the four batch
+                    // consumers sharing this endpoint (a definition per consumer would stack four).
                     endpoint.UseMessageRetry(retry =>
                         retry.Exponential(sync.RetryLimit, sync.RetryMinInterval, sync.RetryMaxInterval, sync.RetryMinInterval));
                     ConfigureBatch<PatternCreated>(endpoint, context, sync);
@@ -48,7 +50,7 @@ public static class ApplicationExtensions
                     ConfigureBatch<PatternDeleted>(endpoint, context, sync);
                     ConfigureBatch<PatternOutcomeRecorded>(endpoint, context, sync);
                 });
-                cfg.ReceiveEndpoint(rabbit.EntityPrefix + "pattern-maintenance", endpoint =>
+                cfg.ReceiveEndpoint(MaintenanceQueueName(rabbit), endpoint =>
                 {
                     endpoint.ConfigureConsumer<ReconciliationRequestedConsumer>(context);
                     endpoint.ConfigureConsumer<ReindexRequestedConsumer>(context);
@@ -56,6 +58,11 @@ public static class ApplicationExtensions
             });
         return builder;
     }
+
+    /// <summary>The queues this worker consumes from, each with its error queue.</summary>
+    public static IReadOnlyList<string> ReceiveQueueNames(RabbitMqOptions rabbit) => [rabbit.SyncQueueName, MaintenanceQueueName(rabbit)];
+
+    private static string MaintenanceQueueName(RabbitMqOptions rabbit) => rabbit.EntityPrefix + "pattern-maintenance";
 
     private static void ConfigureBatch<TEvent>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context, SyncOptions sync)
         where TEvent : PatternEvent =>

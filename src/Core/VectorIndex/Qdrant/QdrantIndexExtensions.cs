@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using Qdrant.Client;
+using Qdrant.Client.Grpc;
 
 namespace PatternSync.Core.VectorIndex.Qdrant;
 
@@ -14,7 +17,12 @@ public static class QdrantIndexExtensions
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<QdrantOptions>>().Value;
-            return new QdrantClient(options.Url, options.ApiKey, TimeSpan.FromSeconds(options.TimeoutSeconds));
+            // After an outage the channel must reconnect within seconds: its default backoff grows to 120 s between attempts.
+            var channel = GrpcChannel.ForAddress(options.Url, new GrpcChannelOptions { MaxReconnectBackoff = TimeSpan.FromSeconds(2) });
+            var invoker = string.IsNullOrEmpty(options.ApiKey)
+                ? channel.CreateCallInvoker()
+                : channel.Intercept(metadata => { metadata.Add("api-key", options.ApiKey); return metadata; });
+            return new QdrantClient(new QdrantGrpcClient(invoker), TimeSpan.FromSeconds(options.TimeoutSeconds));
         });
         builder.Services.AddSingleton<QdrantPatternIndex>();
         builder.Services.AddSingleton<IPatternVectorIndex>(services => services.GetRequiredService<QdrantPatternIndex>());
