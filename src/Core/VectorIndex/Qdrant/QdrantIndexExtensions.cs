@@ -7,7 +7,7 @@ namespace PatternSync.Core.VectorIndex.Qdrant;
 
 public static class QdrantIndexExtensions
 {
-    /// <summary>Registers the Qdrant client (gRPC) and <see cref="QdrantPatternIndex"/> as the <see cref="IPatternVectorIndex"/>.</summary>
+    /// <summary>Registers the Qdrant client (gRPC) and <see cref="QdrantPatternIndex"/> as the <see cref="IPatternVectorIndex"/>, rebuilt by <see cref="QdrantIndexRebuilds"/>.</summary>
     public static IHostApplicationBuilder AddQdrantPatternIndex(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<QdrantOptions>().BindConfiguration("Qdrant").ValidateDataAnnotations().ValidateOnStart();
@@ -18,6 +18,7 @@ public static class QdrantIndexExtensions
         });
         builder.Services.AddSingleton<QdrantPatternIndex>();
         builder.Services.AddSingleton<IPatternVectorIndex>(services => services.GetRequiredService<QdrantPatternIndex>());
+        builder.Services.AddSingleton<IPatternIndexRebuilds, QdrantIndexRebuilds>();
         return builder;
     }
 }
