@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Qdrant.Client;
 
 namespace PatternSync.Core.VectorIndex.Qdrant;
 
@@ -6,7 +7,8 @@ namespace PatternSync.Core.VectorIndex.Qdrant;
 /// A rebuild in Qdrant fills a new collection behind the building alias while matching keeps reading the live one;
 /// completing it is one atomic alias switch that drops the old collection.
 /// </summary>
-public sealed partial class QdrantIndexRebuilds(QdrantPatternIndex index, ILogger<QdrantIndexRebuilds> logger) : IPatternIndexRebuilds
+public sealed partial class QdrantIndexRebuilds(QdrantClient client, QdrantCollections collections, ILogger<QdrantIndexRebuilds> logger)
+    : IPatternIndexRebuilds
 {
     /// <summary>
     /// Under the rebuilder's lock no other rebuild runs, so a collection still being built is what a killed one left:
@@ -14,15 +16,15 @@ public sealed partial class QdrantIndexRebuilds(QdrantPatternIndex index, ILogge
     /// </summary>
     public async Task<IPatternIndexBuild> BeginAsync(CancellationToken cancellationToken)
     {
-        if (await index.BuildingCollectionAsync(cancellationToken) is { } leftover)
+        if (await collections.BuildingCollectionAsync(cancellationToken) is { } leftover)
         {
             LogLeftover(leftover);
-            await index.AbandonRebuildAsync(leftover, cancellationToken);
+            await collections.AbandonRebuildAsync(leftover, cancellationToken);
         }
-        var build = new Build(index, await index.BeginRebuildAsync(cancellationToken));
+        var build = new Build(client, collections, await collections.BeginRebuildAsync(cancellationToken));
         try
         {
-            await Task.Delay(QdrantPatternIndex.RoutesRefresh * 2, cancellationToken);
+            await Task.Delay(QdrantCollections.RoutesRefresh * 2, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -33,16 +35,16 @@ public sealed partial class QdrantIndexRebuilds(QdrantPatternIndex index, ILogge
         return build;
     }
 
-    private sealed class Build(QdrantPatternIndex index, string collection) : IPatternIndexBuild
+    private sealed class Build(QdrantClient client, QdrantCollections collections, string collection) : IPatternIndexBuild
     {
         public string Name => collection;
 
         public Task WriteAsync(IReadOnlyCollection<PatternPoint> points, CancellationToken cancellationToken) =>
-            index.UpsertIntoAsync(collection, points, cancellationToken);
+            client.UpsertNewerAsync([collection], points, replaceSameVersion: false, cancellationToken);
 
-        public Task CompleteAsync(CancellationToken cancellationToken) => index.CompleteRebuildAsync(collection, cancellationToken);
+        public Task CompleteAsync(CancellationToken cancellationToken) => collections.CompleteRebuildAsync(collection, cancellationToken);
 
-        public Task AbandonAsync(CancellationToken cancellationToken) => index.AbandonRebuildAsync(collection, cancellationToken);
+        public Task AbandonAsync(CancellationToken cancellationToken) => collections.AbandonRebuildAsync(collection, cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Warning, "Dropping {Collection}, left half-built by a rebuild that did not finish")]
