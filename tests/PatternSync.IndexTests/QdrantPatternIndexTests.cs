@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Qdrant;
@@ -136,6 +137,23 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
         await Collections.AbandonRebuildAsync(switched);
         Assert.Equal(switched, (await Index.GetInfoAsync()).Collection);
         Assert.NotEqual(live, switched);
+    }
+
+    [Fact]
+    public async Task A_rebuild_cancelled_while_writers_notice_it_leaves_nothing_behind()
+    {
+        await Index.EnsureReadyAsync();
+        var live = (await Index.GetInfoAsync()).Collection;
+        using var cancel = new CancellationTokenSource();
+        var begin = new QdrantIndexRebuilds(fixture.Qdrant.Client, Collections, NullLogger<QdrantIndexRebuilds>.Instance).BeginAsync(cancel.Token);
+        // Once the building alias exists, beginning waits for every writer to notice it: a stopping worker cancels it there.
+        var building = await Eventually.ValueAsync(() => Collections.BuildingCollectionAsync(), c => c is not null, TimeSpan.FromSeconds(30), "the rebuild to begin");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => begin);
+        Assert.Null(await Collections.BuildingCollectionAsync());
+        Assert.False(await fixture.Qdrant.Client.CollectionExistsAsync(building!));
+        Assert.Equal(live, (await Index.GetInfoAsync()).Collection);
     }
 
     [Fact]
