@@ -94,7 +94,7 @@ public sealed partial class QdrantCollections(
     private void LookAgain() => _routesCheckedAt = DateTime.MinValue;
 
     /// <summary>The collections the live and the building alias name (null where there is no such alias).</summary>
-    public async Task<(string? Live, string? Building)> TargetsAsync(CancellationToken cancellationToken = default)
+    internal async Task<(string? Live, string? Building)> TargetsAsync(CancellationToken cancellationToken = default)
     {
         var aliases = await client.ListAliasesAsync(cancellationToken);
         return (Target(aliases, Alias), Target(aliases, BuildingAlias));
