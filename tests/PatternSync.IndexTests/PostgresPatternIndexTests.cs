@@ -126,6 +126,23 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
     }
 
     [Fact]
+    public async Task A_rebuild_rewrites_points_of_the_same_version_in_place_and_never_an_older_one_over_a_newer()
+    {
+        Guid same = Guid.NewGuid(), newer = Guid.NewGuid();
+        await Index.UpsertAsync([Point(Payload(same, version: 2, hash: "old-model"), 1, 0, 0, 0), Point(Payload(newer, version: 3, hash: "v3"), 1, 0, 0, 0)]);
+
+        var build = await new PostgresIndexRebuilds(Index).BeginAsync(CancellationToken.None);
+        await build.WriteAsync([Point(Payload(same, version: 2, hash: "re-embedded"), 0, 1, 0, 0), Point(Payload(newer, version: 2, hash: "v2"), 0, 1, 0, 0)],
+            CancellationToken.None);
+        await build.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(new IndexedPoint(same, 2, "re-embedded"), (await Index.GetAsync([same]))[same]);
+        Assert.Equal(new[] { 0f, 1, 0, 0 }, await StoredVectorAsync(same));
+        Assert.Equal(new IndexedPoint(newer, 3, "v3"), (await Index.GetAsync([newer]))[newer]);
+        Assert.Equal(new[] { 1f, 0, 0, 0 }, await StoredVectorAsync(newer));
+    }
+
+    [Fact]
     public async Task A_vector_of_the_wrong_size_is_refused_and_nothing_is_written()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Index.UpsertAsync(

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Qdrant;
@@ -12,10 +13,11 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
 {
     private static readonly EmbeddingModel Model = new("test-model", 4);
     private readonly string _alias = QdrantUnderTest.UniqueAlias("index");
-    private QdrantPatternIndex Qdrant => _index ??= fixture.Qdrant.CreateIndex(_alias, Model);
-    private QdrantPatternIndex? _index;
+    private QdrantCollections Collections => _collections ??= fixture.Qdrant.CreateCollections(_alias, Model);
+    private QdrantCollections? _collections;
+    private IPatternVectorIndex? _index;
 
-    protected override IPatternVectorIndex Index => Qdrant;
+    protected override IPatternVectorIndex Index => _index ??= fixture.Qdrant.CreateIndex(Collections);
 
     protected override async Task<float[]> StoredVectorAsync(Guid id) =>
         Assert.Single(await fixture.Qdrant.Client.RetrieveAsync(_alias, id, withPayload: false, withVectors: true)).Vectors.Vector.Dense.Data.ToArray();
@@ -39,14 +41,14 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     [Fact]
     public async Task EnsureReady_creates_the_seed_collection_behind_an_alias()
     {
-        await Qdrant.EnsureReadyAsync();
+        await Index.EnsureReadyAsync();
 
-        var info = await Qdrant.GetInfoAsync();
+        var info = await Index.GetInfoAsync();
         Assert.Equal(_alias, info.Alias);
         Assert.StartsWith($"{_alias}-test-model-4-", info.Collection);
         Assert.Equal(4, info.VectorSize);
         var collection = await fixture.Qdrant.Client.GetCollectionInfoAsync(info.Collection);
-#pragma warning disable CS0612 // the seed's settings, see QdrantPatternIndex.CreateCollectionAsync
+#pragma warning disable CS0612 // the seed's settings, see QdrantCollectionSettings
         Assert.True(collection.Config.Params.OnDiskPayload);
         Assert.True(collection.Config.QuantizationConfig.Scalar.AlwaysRam);
 #pragma warning restore CS0612
@@ -71,7 +73,7 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     [Fact]
     public async Task A_collection_of_another_vector_size_is_refused_clearly()
     {
-        await Qdrant.EnsureReadyAsync();
+        await Index.EnsureReadyAsync();
 
         var other = fixture.Qdrant.CreateIndex(_alias, new EmbeddingModel("test-model", 8));
         var error = await Assert.ThrowsAsync<VectorIndexMismatchException>(() => other.EnsureReadyAsync());
@@ -82,7 +84,7 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     [Fact]
     public async Task A_collection_of_another_model_with_the_same_size_is_refused()
     {
-        await Qdrant.EnsureReadyAsync();
+        await Index.EnsureReadyAsync();
 
         var other = fixture.Qdrant.CreateIndex(_alias, new EmbeddingModel("other-model", 4));
         await Assert.ThrowsAsync<VectorIndexMismatchException>(() => other.EnsureReadyAsync());
@@ -91,8 +93,8 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     [Fact]
     public async Task Writers_leave_alone_a_rebuild_for_another_model()
     {
-        await Qdrant.EnsureReadyAsync();
-        var building = await fixture.Qdrant.CreateIndex(_alias, new EmbeddingModel("test-model", 8)).BeginRebuildAsync();
+        await Index.EnsureReadyAsync();
+        var building = await fixture.Qdrant.CreateCollections(_alias, new EmbeddingModel("test-model", 8)).BeginRebuildAsync();
 
         var id = Guid.NewGuid();
         await Index.UpsertAsync([Point(Payload(id), 1, 0, 0, 0)]);
@@ -104,17 +106,18 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     [Fact]
     public async Task A_host_on_the_model_being_built_works_on_the_new_collection_until_the_switch()
     {
-        await Qdrant.EnsureReadyAsync();
-        var next = fixture.Qdrant.CreateIndex(_alias, new EmbeddingModel("next-model", 8));
+        await Index.EnsureReadyAsync();
+        var nextCollections = fixture.Qdrant.CreateCollections(_alias, new EmbeddingModel("next-model", 8));
+        var next = fixture.Qdrant.CreateIndex(nextCollections);
         await Assert.ThrowsAsync<VectorIndexMismatchException>(() => next.EnsureReadyAsync());
-        var building = await next.BeginRebuildAsync();
+        var building = await nextCollections.BeginRebuildAsync();
 
         var id = Guid.NewGuid();
         await next.UpsertAsync([Point(Payload(id), 1, 0, 0, 0, 0, 0, 0, 0)]);
 
         Assert.Equal([id], (await next.GetAsync([id])).Keys);
         Assert.Empty(await Index.GetAsync([id]));
-        await next.CompleteRebuildAsync(building);
+        await nextCollections.CompleteRebuildAsync(building);
         Assert.Equal(building, (await next.GetInfoAsync()).Collection);
         Assert.Equal([id], (await next.GetAsync([id])).Keys);
     }
@@ -122,18 +125,35 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     [Fact]
     public async Task Abandoning_a_rebuild_drops_the_building_collection_but_never_one_already_live()
     {
-        await Qdrant.EnsureReadyAsync();
-        var live = (await Qdrant.GetInfoAsync()).Collection;
-        var abandoned = await Qdrant.BeginRebuildAsync();
-        await Qdrant.AbandonRebuildAsync(abandoned);
+        await Index.EnsureReadyAsync();
+        var live = (await Index.GetInfoAsync()).Collection;
+        var abandoned = await Collections.BeginRebuildAsync();
+        await Collections.AbandonRebuildAsync(abandoned);
         Assert.False(await fixture.Qdrant.Client.CollectionExistsAsync(abandoned));
-        Assert.DoesNotContain(await fixture.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == Qdrant.BuildingAlias);
+        Assert.DoesNotContain(await fixture.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == Collections.BuildingAlias);
 
-        var switched = await Qdrant.BeginRebuildAsync();
-        await Qdrant.CompleteRebuildAsync(switched);
-        await Qdrant.AbandonRebuildAsync(switched);
-        Assert.Equal(switched, (await Qdrant.GetInfoAsync()).Collection);
+        var switched = await Collections.BeginRebuildAsync();
+        await Collections.CompleteRebuildAsync(switched);
+        await Collections.AbandonRebuildAsync(switched);
+        Assert.Equal(switched, (await Index.GetInfoAsync()).Collection);
         Assert.NotEqual(live, switched);
+    }
+
+    [Fact]
+    public async Task A_rebuild_cancelled_while_writers_notice_it_leaves_nothing_behind()
+    {
+        await Index.EnsureReadyAsync();
+        var live = (await Index.GetInfoAsync()).Collection;
+        using var cancel = new CancellationTokenSource();
+        var begin = new QdrantIndexRebuilds(fixture.Qdrant.Client, Collections, NullLogger<QdrantIndexRebuilds>.Instance).BeginAsync(cancel.Token);
+        // Once the building alias exists, beginning waits for every writer to notice it: a stopping worker cancels it there.
+        var building = await Eventually.ValueAsync(() => Collections.BuildingCollectionAsync(), c => c is not null, TimeSpan.FromSeconds(30), "the rebuild to begin");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => begin);
+        Assert.Null(await Collections.BuildingCollectionAsync());
+        Assert.False(await fixture.Qdrant.Client.CollectionExistsAsync(building!));
+        Assert.Equal(live, (await Index.GetInfoAsync()).Collection);
     }
 
     [Fact]
@@ -152,8 +172,8 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     {
         var id = Guid.NewGuid();
         await Index.UpsertAsync([Point(Payload(id), 1, 0, 0, 0)]);
-        var first = (await Qdrant.GetInfoAsync()).Collection;
-        var second = await Qdrant.CreateCollectionAsync();
+        var first = (await Index.GetInfoAsync()).Collection;
+        var second = await Collections.CreateCollectionAsync();
         await fixture.Qdrant.Client.UpsertAsync(second, [new PointStruct { Id = id, Vectors = new float[] { 1, 0, 0, 0 } }]);
 
         using var stop = new CancellationTokenSource();
@@ -172,12 +192,12 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
                 searches++;
             }
         });
-        for (var i = 0; i < 20; i++) await Qdrant.SwitchAliasAsync(i % 2 == 0 ? second : first);
+        for (var i = 0; i < 20; i++) await Collections.SwitchAliasAsync(i % 2 == 0 ? second : first);
         await stop.CancelAsync();
         await reader;
 
         Assert.True(searches > 0);
         Assert.Equal(0, failures);
-        Assert.Equal(first, (await Qdrant.GetInfoAsync()).Collection);
+        Assert.Equal(first, (await Index.GetInfoAsync()).Collection);
     }
 }

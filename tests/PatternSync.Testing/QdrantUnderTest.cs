@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Qdrant;
 using Qdrant.Client;
 using QdrantStandIn;
@@ -37,8 +38,14 @@ public sealed class QdrantUnderTest : IAsyncDisposable
 
     public QdrantOptions Options(string alias) => new() { Url = Url, Collection = alias };
 
-    public QdrantPatternIndex CreateIndex(string alias, EmbeddingModel model) =>
-        new(Client, Microsoft.Extensions.Options.Options.Create(Options(alias)), model, NullLogger<QdrantPatternIndex>.Instance);
+    /// <summary>The collections behind an alias, as one host sees them (their lifecycle: rebuilds, alias switches).</summary>
+    public QdrantCollections CreateCollections(string alias, EmbeddingModel model) =>
+        new(Client, Microsoft.Extensions.Options.Options.Create(Options(alias)), model, NullLogger<QdrantCollections>.Instance);
+
+    /// <summary>The index over these collections: it sees their alias changes at once, as in one host.</summary>
+    public IPatternVectorIndex CreateIndex(QdrantCollections collections) => new QdrantPatternIndex(Client, collections);
+
+    public IPatternVectorIndex CreateIndex(string alias, EmbeddingModel model) => CreateIndex(CreateCollections(alias, model));
 
     public static string UniqueAlias(string purpose) => $"test_{purpose}_{Guid.NewGuid():N}"[..40];
 

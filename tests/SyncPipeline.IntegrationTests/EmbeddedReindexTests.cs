@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.VectorIndex;
+using PatternSync.Core.VectorIndex.Postgres;
 using worker::PatternSync.SyncWorker.Rebuild;
 using worker::PatternSync.SyncWorker.Sync;
 
@@ -33,7 +34,7 @@ public sealed class EmbeddedReindexTests(PostgresPipelineFixture pipeline)
         var db = services.GetRequiredService<PatternDbContext>();
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var synchronizer = new PatternSynchronizer(db, dataSource, pipeline.Index, pipeline.Embedder, services.GetRequiredService<ILogger<PatternSynchronizer>>());
-        await new IndexRebuilder(dataSource, db, pipeline.Index, synchronizer, deleteMidBatch, services.GetRequiredService<IndexModelTarget>(),
+        await new IndexRebuilder(dataSource, db, new PostgresIndexRebuilds(pipeline.Index), synchronizer, deleteMidBatch, services.GetRequiredService<IndexModelTarget>(),
             services.GetRequiredService<ILogger<IndexRebuilder>>()).RebuildAsync(null, CancellationToken.None);
 
         Assert.Null(await pipeline.StoredPointAsync(deleted));

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PatternSync.Core.Observability;
-using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
 using Qdrant.Client.Grpc;
 
@@ -173,14 +172,14 @@ public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTe
     [Fact]
     public async Task While_the_index_holds_another_model_a_match_gets_503_problem_not_a_500()
     {
-        var index = (QdrantPatternIndex)pipeline.Index;
+        var index = pipeline.Index;
         await index.EnsureReadyAsync();
         var live = (await index.GetInfoAsync()).Collection;
         var other = $"{pipeline.Alias}-match-other-8";
         await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
         // The API has just looked at its aliases, so it would not look again for a while on its own.
         Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).StatusCode);
-        await index.SwitchAliasAsync(other);
+        await pipeline.QdrantCollections.SwitchAliasAsync(other);
         try
         {
             var refused = await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""));
@@ -190,7 +189,7 @@ public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTe
         }
         finally
         {
-            await index.SwitchAliasAsync(live);
+            await pipeline.QdrantCollections.SwitchAliasAsync(live);
             await pipeline.Qdrant.Client.DeleteCollectionAsync(other);
         }
         await Eventually.UntilAsync(async () => (await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.AI;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Postgres;
+using PatternSync.Core.VectorIndex.Qdrant;
 using Npgsql;
 using Qdrant.Client.Grpc;
 using PatternSync.Testing;
@@ -38,6 +39,9 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
     public WorkerHost Worker { get; set; } = null!;
     /// <summary>The index as the hosts see it, for assertions.</summary>
     public IPatternVectorIndex Index { get; private set; } = null!;
+    /// <summary>The Qdrant collections under <see cref="Index"/> (rebuilds, alias switches); only on the Qdrant provider.</summary>
+    public QdrantCollections QdrantCollections => _qdrantCollections ?? throw new InvalidOperationException("This pipeline runs on the embedded index.");
+    private QdrantCollections? _qdrantCollections;
     private NpgsqlDataSource _dataSource = null!;
 
     public async Task InitializeAsync()
@@ -46,7 +50,8 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         Qdrant = await QdrantUnderTest.StartAsync();
         RabbitMq = await RabbitMqUnderTest.StartAsync();
         _dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
-        Index = Provider == "Qdrant" ? Qdrant.CreateIndex(Alias, EmbeddingModel.Of(Embedder)) : new PostgresPatternIndex(_dataSource, EmbeddingModel.Of(Embedder));
+        if (Provider == "Qdrant") _qdrantCollections = Qdrant.CreateCollections(Alias, EmbeddingModel.Of(Embedder));
+        Index = _qdrantCollections is { } collections ? Qdrant.CreateIndex(collections) : new PostgresPatternIndex(_dataSource, EmbeddingModel.Of(Embedder));
         diagnostics.OnMessage(new DiagnosticMessage(
             $"{GetType().Name}: {RabbitMq.Description}; index: {(Provider == "Qdrant" ? Qdrant.Description : "the embedded PostgreSQL index")}."));
         Api = new ApiHost(this);

@@ -10,7 +10,6 @@ using Npgsql;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.Reconciliation;
 using PatternSync.Core.VectorIndex;
-using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
 using Qdrant.Client.Grpc;
 using worker::PatternSync.SyncWorker.Rebuild;
@@ -240,7 +239,7 @@ public sealed class ReconciliationTestsOnQdrant(QdrantPipelineFixture pipeline) 
     {
         var other = $"{pipeline.Alias}-other-model-8";
         await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
-        await ((QdrantPatternIndex)pipeline.Index).SwitchAliasAsync(other, dropPrevious: true);
+        await pipeline.QdrantCollections.SwitchAliasAsync(other, dropPrevious: true);
     }
 }
 

@@ -16,6 +16,7 @@ namespace SyncPipeline.IntegrationTests;
 public sealed class ReindexTests(QdrantPipelineFixture pipeline)
 {
     private readonly HttpClient _client = pipeline.Api.CreateClient();
+    private QdrantCollections Collections => pipeline.QdrantCollections;
 
     [Fact]
     public async Task A_rebuild_switches_to_a_new_collection_without_a_failed_match_or_a_lost_change()
@@ -23,7 +24,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         var ids = new List<Guid>();
         for (var i = 0; i < 12; i++) ids.Add(await pipeline.CreatePatternAsync(_client, $"Reindex: pattern {i}"));
         await pipeline.ConvergedAsync(ids);
-        var index = (QdrantPatternIndex)pipeline.Index;
+        var index = pipeline.Index;
         var before = (await index.GetInfoAsync()).Collection;
 
         using var stop = new CancellationTokenSource();
@@ -40,12 +41,12 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         });
 
         Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reindex", JsonContent.Create(new { }))).StatusCode);
-        await Eventually.UntilAsync(async () => (await pipeline.Qdrant.Client.ListAliasesAsync()).Any(a => a.AliasName == index.BuildingAlias),
+        await Eventually.UntilAsync(async () => (await pipeline.Qdrant.Client.ListAliasesAsync()).Any(a => a.AliasName == Collections.BuildingAlias),
             PipelineFixture.Settle, "the rebuild to start");
         // The status the 202 points at shows the rebuild and its progress.
         var status = await StatusAsync();
         var rebuild = status["index"]!["rebuild"]!;
-        Assert.Equal(await index.BuildingCollectionAsync(), rebuild["collection"]!.GetValue<string>());
+        Assert.Equal(await Collections.BuildingCollectionAsync(), rebuild["collection"]!.GetValue<string>());
         Assert.InRange(rebuild["points_count"]!.GetValue<long>(), 0, status["patterns"]!.GetValue<long>());
         // Changes during the rebuild must reach the new collection too.
         ids.Add(await pipeline.CreatePatternAsync(_client, "Reindex: created during the rebuild"));
@@ -58,7 +59,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
 
         Assert.Equal(0, failedMatches);
         Assert.True(matches > 0);
-        Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == index.BuildingAlias);
+        Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == Collections.BuildingAlias);
         Assert.Null((await StatusAsync())["index"]!["rebuild"]);
         await pipeline.ConvergedAsync(ids);
     }
@@ -71,7 +72,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
     public async Task A_change_synced_after_the_backfill_copied_its_pattern_is_in_the_new_collection()
     {
         await pipeline.ConvergedAsync([await pipeline.CreatePatternAsync(_client, "Reindex: copied, then changed")]);
-        var index = (QdrantPatternIndex)pipeline.Index;
+        var index = pipeline.Index;
         var before = (await index.GetInfoAsync()).Collection;
         Guid changed = default;
         var changedTo = 0;
@@ -90,7 +91,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
                 return await check.Patterns.AnyAsync(p => p.PatternId == changed && p.IndexedVersion == changedTo);
             }, PipelineFixture.Settle, "the worker to sync the change");
             // Before the switch: the worker wrote it into the collection being built, not only the live one.
-            Assert.Equal(changedTo, await VersionInAsync(index.BuildingAlias, changed));
+            Assert.Equal(changedTo, await VersionInAsync(Collections.BuildingAlias, changed));
         }).GetAwaiter().GetResult());
 
         await using (var scope = pipeline.Worker.Services.CreateAsyncScope())
@@ -114,12 +115,12 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
             await pipeline.CreatePatternAsync(_client, "Reindex: deleted behind the new collection"),
         };
         await pipeline.ConvergedAsync(ids);
-        var index = (QdrantPatternIndex)pipeline.Index;
+        var index = pipeline.Index;
         int? changedTo = null;
         var changeOnce = new InlineProgress(() => Task.Run(async () =>
         {
             // The newest patterns come last: act once the backfill has copied both.
-            if (changedTo is not null || await VersionInAsync(index.BuildingAlias, ids[0]) is null || await VersionInAsync(index.BuildingAlias, ids[1]) is null) return;
+            if (changedTo is not null || await VersionInAsync(Collections.BuildingAlias, ids[0]) is null || await VersionInAsync(Collections.BuildingAlias, ids[1]) is null) return;
             await pipeline.Database.ExecuteAsync($"UPDATE success_patterns SET version = version + 1, success_rate = 0.25 WHERE pattern_id = '{ids[0]}'");
             await pipeline.Database.ExecuteAsync($"DELETE FROM success_patterns WHERE pattern_id = '{ids[1]}'");
             await using var db = pipeline.Database.CreateDbContext();
@@ -138,7 +139,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
     public async Task A_failed_rebuild_drops_its_half_built_collection_and_the_next_one_runs()
     {
         await pipeline.ConvergedAsync([await pipeline.CreatePatternAsync(_client, "Reindex: survives a failed rebuild")]);
-        var index = (QdrantPatternIndex)pipeline.Index;
+        var index = pipeline.Index;
         var live = (await index.GetInfoAsync()).Collection;
         var collections = await pipeline.Qdrant.Client.ListCollectionsAsync();
 
@@ -148,7 +149,7 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
             var failing = new InlineProgress(() => throw new InvalidOperationException("The backfill failed."));
             await Assert.ThrowsAsync<InvalidOperationException>(() => rebuilder.RebuildAsync(failing, CancellationToken.None));
 
-            Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == index.BuildingAlias);
+            Assert.DoesNotContain(await pipeline.Qdrant.Client.ListAliasesAsync(), a => a.AliasName == Collections.BuildingAlias);
             Assert.Equal(collections.Order(), (await pipeline.Qdrant.Client.ListCollectionsAsync()).Order());
             Assert.Equal(live, (await index.GetInfoAsync()).Collection);
 
@@ -161,9 +162,9 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
     public async Task A_rebuild_killed_before_the_switch_is_cleared_away_by_the_next_one()
     {
         await pipeline.ConvergedAsync([await pipeline.CreatePatternAsync(_client, "Reindex: outlives a killed rebuild")]);
-        var index = (QdrantPatternIndex)pipeline.Index;
+        var index = pipeline.Index;
         var live = (await index.GetInfoAsync()).Collection;
-        var leftover = await index.BeginRebuildAsync(); // as a worker killed mid-backfill leaves it
+        var leftover = await Collections.BeginRebuildAsync(); // as a worker killed mid-backfill leaves it
 
         await using (var scope = pipeline.Worker.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<IndexRebuilder>().RebuildAsync(null, CancellationToken.None);

@@ -12,8 +12,9 @@ public static class VectorIndexExtensions
     public const string Postgres = "Postgres";
 
     /// <summary>
-    /// Registers the <see cref="IPatternVectorIndex"/> that <c>VectorIndex:Provider</c> names:
-    /// "Postgres" (the embedded default, vectors in PostgreSQL) or "Qdrant" (docker compose, production).
+    /// Registers the <see cref="IPatternVectorIndex"/> that <c>VectorIndex:Provider</c> names, and how it is rebuilt
+    /// (<see cref="IPatternIndexRebuilds"/>): "Postgres" (the embedded default, vectors in PostgreSQL) or "Qdrant"
+    /// (docker compose, production).
     /// </summary>
     public static IHostApplicationBuilder AddPatternVectorIndex(this IHostApplicationBuilder builder)
     {
@@ -23,6 +24,7 @@ public static class VectorIndexExtensions
         if (!provider.Equals(Postgres, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"VectorIndex:Provider is '{provider}'; use '{Postgres}' or '{Qdrant}'.");
         builder.Services.AddSingleton<IPatternVectorIndex, PostgresPatternIndex>();
+        builder.Services.AddSingleton<IPatternIndexRebuilds, PostgresIndexRebuilds>();
         return builder;
     }
 }

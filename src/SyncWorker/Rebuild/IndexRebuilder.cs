@@ -4,23 +4,18 @@ using Npgsql;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.VectorIndex;
-using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.SyncWorker.Sync;
 
 namespace PatternSync.SyncWorker.Rebuild;
 
 /// <summary>
-/// Rebuilds the index from PostgreSQL with the configured embedder, e.g. after changing the HNSW or
-/// quantization settings or the embedding model. On Qdrant it builds a new collection while matching
-/// keeps reading the old one: every writer on the same model also writes new changes into the
-/// collection being built, the backfill fills in the rest (version-guarded, so it never overwrites a
-/// newer change), one atomic alias operation switches readers over, and a catch-up brings across what
-/// hosts on another model changed meanwhile. A failed rebuild drops its half-built collection.
-/// On the embedded index it re-embeds in place, then catches up the same way. One rebuild at a time across workers (a PostgreSQL
-/// advisory lock).
+/// Rebuilds the index from PostgreSQL with the configured embedder (after a change of settings or model) through the
+/// provider's <see cref="IPatternIndexRebuilds"/>: begin a build, backfill it (version-guarded), complete it (readers
+/// switch over), then catch up what changed meanwhile without reaching it; a build that fails before it is completed
+/// is abandoned. One rebuild at a time across workers (a PostgreSQL advisory lock).
 /// </summary>
 public sealed partial class IndexRebuilder(
-    NpgsqlDataSource dataSource, PatternDbContext db, IPatternVectorIndex index, PatternSynchronizer synchronizer,
+    NpgsqlDataSource dataSource, PatternDbContext db, IPatternIndexRebuilds rebuilds, PatternSynchronizer synchronizer,
     IEmbeddingGenerator<string, Embedding<float>> embedder, IndexModelTarget target, ILogger<IndexRebuilder> logger)
 {
     private const long AdvisoryLockKey = AdvisoryLocks.IndexRebuild;
@@ -66,57 +61,41 @@ public sealed partial class IndexRebuilder(
 
     private async Task<int> RebuildLockedAsync(IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
-        if (index is QdrantPatternIndex qdrant)
+        var build = await rebuilds.BeginAsync(cancellationToken);
+        LogStarted(build.Name);
+        Dictionary<Guid, int> backfilled;
+        try
         {
-            // Under the lock no other rebuild runs: a collection still being built is what a killed one left.
-            if (await qdrant.BuildingCollectionAsync(cancellationToken) is { } leftover)
-            {
-                LogLeftover(leftover);
-                await qdrant.AbandonRebuildAsync(leftover, cancellationToken);
-            }
-            var collection = await qdrant.BeginRebuildAsync(cancellationToken);
-            LogStarted(collection);
-            Dictionary<Guid, int> backfilled;
-            try
-            {
-                // From here on every writer on this model has noticed the building alias and writes each new change there too.
-                await Task.Delay(QdrantPatternIndex.RoutesRefresh * 2, cancellationToken);
-                backfilled = await BackfillAsync(points => qdrant.UpsertIntoAsync(collection, points, cancellationToken), progress, cancellationToken);
-                await qdrant.CompleteRebuildAsync(collection, cancellationToken);
-            }
-            catch (Exception e)
-            {
-                await AbandonAsync(qdrant, collection, e);
-                throw;
-            }
-            var caughtUp = await CatchUpAsync(backfilled, cancellationToken);
-            LogSwitched(backfilled.Count, caughtUp, collection);
-            return backfilled.Count;
+            backfilled = await BackfillAsync(build, progress, cancellationToken);
+            await build.CompleteAsync(cancellationToken);
         }
-        // In place, the backfill's write can bring back a pattern deleted after it read the row: the catch-up removes it again.
-        var written = await BackfillAsync(points => index.UpsertAsync(points, replaceSameVersion: true, cancellationToken), progress, cancellationToken);
-        var changed = await CatchUpAsync(written, cancellationToken);
-        LogCompleted(written.Count, changed);
-        return written.Count;
+        catch (Exception e)
+        {
+            await AbandonAsync(build, e);
+            throw;
+        }
+        var caughtUp = await CatchUpAsync(backfilled, cancellationToken);
+        LogCompleted(backfilled.Count, build.Name, caughtUp);
+        return backfilled.Count;
     }
 
-    // Left behind, a half-built collection would take every writer's changes forever and block the next rebuild.
-    private async Task AbandonAsync(QdrantPatternIndex qdrant, string collection, Exception reason)
+    // Left behind, a half-built collection would take every writer's changes until the next rebuild drops it.
+    private async Task AbandonAsync(IPatternIndexBuild build, Exception reason)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // also when the rebuild was cancelled
         try
         {
-            await qdrant.AbandonRebuildAsync(collection, timeout.Token);
-            LogAbandoned(reason, collection);
+            await build.AbandonAsync(timeout.Token);
+            LogAbandoned(reason, build.Name);
         }
         catch (Exception e)
         {
-            LogNotAbandoned(e, collection, qdrant.BuildingAlias);
+            LogNotAbandoned(e, build.Name);
         }
     }
 
     /// <returns>The version of each pattern it wrote.</returns>
-    private async Task<Dictionary<Guid, int>> BackfillAsync(Func<IReadOnlyCollection<PatternPoint>, Task> write, IProgress<(int, int)>? progress, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, int>> BackfillAsync(IPatternIndexBuild build, IProgress<(int, int)>? progress, CancellationToken cancellationToken)
     {
         var total = await db.Patterns.CountAsync(cancellationToken);
         var written = new Dictionary<Guid, int>();
@@ -127,7 +106,7 @@ public sealed partial class IndexRebuilder(
                 .AsNoTracking().ToListAsync(cancellationToken);
             if (rows.Count == 0) return written;
             var vectors = await embedder.GenerateAsync(rows.Select(PatternEmbeddingText.Compose).ToList(), cancellationToken: cancellationToken);
-            await write(rows.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList());
+            await build.WriteAsync(rows.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList(), cancellationToken);
             foreach (var row in rows) written[row.PatternId] = row.Version;
             after = rows[^1].PatternId;
             progress?.Report((written.Count, total));
@@ -152,21 +131,15 @@ public sealed partial class IndexRebuilder(
         return changed.Count;
     }
 
-    [LoggerMessage(LogLevel.Information, "Index rebuild started into {Collection}")]
-    private partial void LogStarted(string collection);
+    [LoggerMessage(LogLevel.Information, "Index rebuild started into {Index}")]
+    private partial void LogStarted(string index);
 
-    [LoggerMessage(LogLevel.Information, "Index rebuild wrote {Count} patterns; readers now use {Collection}, and {CaughtUp} patterns changed meanwhile were synced into it")]
-    private partial void LogSwitched(int count, int caughtUp, string collection);
+    [LoggerMessage(LogLevel.Information, "Index rebuild wrote {Count} patterns; readers now use {Index}, and {CaughtUp} patterns changed meanwhile were synced into it")]
+    private partial void LogCompleted(int count, string index, int caughtUp);
 
-    [LoggerMessage(LogLevel.Warning, "Dropping {Collection}, left half-built by a rebuild that did not finish")]
-    private partial void LogLeftover(string collection);
+    [LoggerMessage(LogLevel.Error, "Index rebuild failed; gave up the half-built {Index}, readers and writers keep the live index")]
+    private partial void LogAbandoned(Exception exception, string index);
 
-    [LoggerMessage(LogLevel.Error, "Index rebuild failed; dropped the half-built {Collection}, readers and writers keep the live collection")]
-    private partial void LogAbandoned(Exception exception, string collection);
-
-    [LoggerMessage(LogLevel.Error, "Index rebuild failed and could not drop the half-built {Collection}: delete the alias {BuildingAlias} and that collection before the next rebuild")]
-    private partial void LogNotAbandoned(Exception exception, string collection, string buildingAlias);
-
-    [LoggerMessage(LogLevel.Information, "Index rebuild re-embedded {Count} patterns in the embedded index, and synced {CaughtUp} patterns changed meanwhile")]
-    private partial void LogCompleted(int count, int caughtUp);
+    [LoggerMessage(LogLevel.Error, "Index rebuild failed and could not give up the half-built {Index}: writers keep writing into it too until the next rebuild drops it")]
+    private partial void LogNotAbandoned(Exception exception, string index);
 }

@@ -10,7 +10,10 @@ namespace PatternSync.Core.VectorIndex.Qdrant;
 
 public static class QdrantIndexExtensions
 {
-    /// <summary>Registers the Qdrant client (gRPC) and <see cref="QdrantPatternIndex"/> as the <see cref="IPatternVectorIndex"/>.</summary>
+    /// <summary>
+    /// Registers the Qdrant client (gRPC), <see cref="QdrantPatternIndex"/> as the <see cref="IPatternVectorIndex"/> and
+    /// <see cref="QdrantIndexRebuilds"/>, both over one <see cref="QdrantCollections"/>, so each sees an alias change at once.
+    /// </summary>
     public static IHostApplicationBuilder AddQdrantPatternIndex(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<QdrantOptions>().BindConfiguration("Qdrant").ValidateDataAnnotations().ValidateOnStart();
@@ -24,8 +27,9 @@ public static class QdrantIndexExtensions
                 : channel.Intercept(metadata => { metadata.Add("api-key", options.ApiKey); return metadata; });
             return new QdrantClient(new QdrantGrpcClient(invoker), TimeSpan.FromSeconds(options.TimeoutSeconds));
         });
-        builder.Services.AddSingleton<QdrantPatternIndex>();
-        builder.Services.AddSingleton<IPatternVectorIndex>(services => services.GetRequiredService<QdrantPatternIndex>());
+        builder.Services.AddSingleton<QdrantCollections>();
+        builder.Services.AddSingleton<IPatternVectorIndex, QdrantPatternIndex>();
+        builder.Services.AddSingleton<IPatternIndexRebuilds, QdrantIndexRebuilds>();
         return builder;
     }
 }
