@@ -17,6 +17,7 @@ namespace PatternSync.Core.Persistence.Migrations
             // so no write can forget either.
             migrationBuilder.Sql("""
                 ALTER TABLE pattern_vectors ADD COLUMN writer_xid bigint NOT NULL DEFAULT 0;
+                ALTER TABLE pattern_vectors ALTER COLUMN change_seq DROP DEFAULT;
                 CREATE INDEX ix_pattern_vectors_writer_xid ON pattern_vectors (writer_xid);
                 CREATE FUNCTION pattern_vectors_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
@@ -35,6 +36,7 @@ namespace PatternSync.Core.Persistence.Migrations
             migrationBuilder.Sql("""
                 DROP TRIGGER IF EXISTS pattern_vectors_stamp ON pattern_vectors;
                 DROP FUNCTION IF EXISTS pattern_vectors_stamp();
+                ALTER TABLE pattern_vectors ALTER COLUMN change_seq SET DEFAULT nextval('pattern_vectors_change_seq');
                 ALTER TABLE pattern_vectors DROP COLUMN IF EXISTS writer_xid;
                 """);
         }
