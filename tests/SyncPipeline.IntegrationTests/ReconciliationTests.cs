@@ -191,6 +191,23 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         await pipeline.ConvergedAsync(good);
     }
 
+    [Fact]
+    public async Task A_run_whose_error_is_longer_than_its_column_is_saved_as_failed_with_the_error_cut_short()
+    {
+        // 3000 characters, with a surrogate pair across the column's 2000-character limit.
+        var message = new string('e', 1999) + string.Concat(Enumerable.Repeat("\U0001F600", 500)) + "!";
+        var index = new IndexWithHooks(pipeline.Index) { AfterScroll = () => throw new InvalidOperationException(message) };
+
+        var run = await RunReconcilerAsync(index, pipeline.Embedder);
+
+        await using var db = pipeline.Database.CreateDbContext();
+        var saved = await db.ReconciliationRuns.AsNoTracking().SingleAsync(r => r.Id == run.Id);
+        Assert.Equal("failed", saved.Status);
+        Assert.NotNull(saved.FinishedAt);
+        Assert.StartsWith(new string('e', 1999), saved.Error);
+        Assert.InRange(saved.Error!.Length, 1999, 2000);
+    }
+
     /// <summary>Runs a reconciler of the worker's parts, on this index and embedder.</summary>
     private async Task<ReconciliationRun> RunReconcilerAsync(IPatternVectorIndex index, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder)
     {
