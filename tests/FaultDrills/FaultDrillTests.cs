@@ -98,7 +98,7 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     /// <summary>One write of each kind, sent once: a create, an update, an outcome and a deletion of an existing pattern.</summary>
     private static async Task<HttpResponseMessage[]> WritesAsync(HttpClient client, Guid existing) =>
     [
-        await client.PostAsync("/api/v1/patterns", Json(new JsonObject { ["pattern_type"] = "caching", ["name"] = "written while down", ["description"] = "Refused." })),
+        await client.PostAsync("/api/v1/patterns", Json(PatternBodies.Caching("written while down", "Refused."))),
         await client.PatchAsync($"/api/v1/patterns/{existing}", Json(new JsonObject { ["description"] = "Refused." }, "application/merge-patch+json")),
         await client.PostAsync($"/api/v1/patterns/{existing}/outcomes", Json(new JsonObject { ["success"] = true })),
         await client.DeleteAsync($"/api/v1/patterns/{existing}"),
