@@ -140,7 +140,8 @@ internal static class PipelineLatencyBenchmark
     {
         var response = await http.PostAsJsonAsync("/api/v1/patterns", PatternBodies.Caching(
             i < 0 ? $"warm-up pattern {-i}" : $"Cache-aside variant {i}",
-            $"Read through Redis with a TTL of {60 + i % 240} seconds and jitter, falling back to PostgreSQL on a miss.", "redis", "caching"));
+            $"Read through Redis with a TTL of {60 + i % 240} seconds and jitter, falling back to PostgreSQL on a miss.",
+            "redis", "caching"));
         response.EnsureSuccessStatusCode();
     }
 

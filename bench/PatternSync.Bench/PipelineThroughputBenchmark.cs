@@ -35,7 +35,8 @@ internal static class PipelineThroughputBenchmark
         var run = BenchRun.New("benchthr");
         const string apiUrl = "http://127.0.0.1:18110";
         var settings = run.Settings(("VectorIndex:Provider", "Postgres"));
-        await using var api = BenchRun.StartHost("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
+        await using var api = BenchRun.StartHost("PatternApi", apiUrl,
+            run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
         await api.WaitReadyAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
         Console.Error.WriteLine($"committing {count} creates with no worker running...");

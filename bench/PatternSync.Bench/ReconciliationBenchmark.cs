@@ -17,7 +17,8 @@ internal static class ReconciliationBenchmark
         var run = BenchRun.New("benchrec");
         const string apiUrl = "http://127.0.0.1:18100";
         var settings = run.Settings(("VectorIndex:Provider", "Postgres"));
-        await using var api = BenchRun.StartHost("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
+        await using var api = BenchRun.StartHost("PatternApi", apiUrl,
+            run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
         await api.WaitReadyAsync(TimeSpan.FromSeconds(60));
         await using var worker = BenchRun.StartHost("SyncWorker", "http://127.0.0.1:18101", settings);
         await worker.WaitReadyAsync(TimeSpan.FromSeconds(60));

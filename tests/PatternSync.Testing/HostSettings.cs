@@ -8,7 +8,7 @@ namespace PatternSync.Testing;
 /// </summary>
 public static class HostSettings
 {
-    /// <summary>A database and an entity prefix of its own on the broker (the services script's unless a host and port are given).</summary>
+    /// <summary>A database, and an entity prefix of its own on the broker (the services script's unless given).</summary>
     public static Dictionary<string, string> Services(string connectionString, string entityPrefix, string? rabbitMqHost = null,
         int? rabbitMqPort = null)
     {

@@ -14,7 +14,8 @@ public static class PatternBodies
         ["context"] = new JsonObject { ["intent"] = "optimize API performance", ["environment"] = "FastAPI + PostgreSQL" },
         ["execution_trace"] = new JsonObject
         {
-            ["steps"] = new JsonArray("Configure connection pool (min=10, max=50)", "Setup read replicas (2 instances)", "Route read queries to replicas"),
+            ["steps"] = new JsonArray(
+                "Configure connection pool (min=10, max=50)", "Setup read replicas (2 instances)", "Route read queries to replicas"),
         },
         ["success_criteria"] = new JsonObject { ["metric"] = "p99_latency_ms", ["threshold"] = 50, ["operator"] = "<" },
         ["quality_metrics"] = new JsonObject { ["accuracy"] = 0.95, ["latency_p99_ms"] = 45, ["reliability"] = 0.99 },

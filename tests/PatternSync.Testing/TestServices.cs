@@ -28,7 +28,8 @@ public static class TestServices
     public static async Task RunScriptAsync(string command)
     {
         var script = Path.Combine(RepositoryRoot, "ops", "services.sh");
-        using var process = Process.Start(new ProcessStartInfo(script, command) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var start = new ProcessStartInfo(script, command) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"ops/services.sh {command} failed: {await process.StandardError.ReadToEndAsync()}");

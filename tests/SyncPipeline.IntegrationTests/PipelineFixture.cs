@@ -77,7 +77,10 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
     public static async Task<Guid> CreatePatternStaticAsync(HttpClient client, string name, string description = "Read through Redis with a TTL and jitter.")
     {
         var body = PatternBodies.Caching(name, description, "redis", "caching");
-        body["execution_trace"] = new JsonObject { ["steps"] = new JsonArray("Look up the key in Redis", "On a miss, load from PostgreSQL and set a TTL with jitter") };
+        body["execution_trace"] = new JsonObject
+        {
+            ["steps"] = new JsonArray("Look up the key in Redis", "On a miss, load from PostgreSQL and set a TTL with jitter"),
+        };
         body["quality_metrics"] = new JsonObject { ["accuracy"] = 0.9, ["reliability"] = 0.95 };
         var response = await client.PostAsJsonAsync("/api/v1/patterns", body);
         response.EnsureSuccessStatusCode();

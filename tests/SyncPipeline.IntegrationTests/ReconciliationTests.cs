@@ -227,7 +227,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
 
     /// <summary>Runs a reconciler of the worker's parts, on this index and embedder.</summary>
     private async Task<ReconciliationRun> RunReconcilerAsync(IPatternVectorIndex index,
-        Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder, ReconciliationOptions? options = null)
+        Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder,
+        ReconciliationOptions? options = null)
     {
         await using var scope = pipeline.Worker.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -235,7 +236,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var synchronizer = new PatternSynchronizer(db, dataSource, index, embedder, services.GetRequiredService<ILogger<PatternSynchronizer>>());
         var reconciler = new Reconciler(db, dataSource, index, synchronizer, services.GetRequiredService<IndexRebuilder>(),
-            services.GetRequiredService<IndexModelTarget>(), options is null ? services.GetRequiredService<IOptions<ReconciliationOptions>>() : Options.Create(options), TimeProvider.System,
+            services.GetRequiredService<IndexModelTarget>(),
+            options is null ? services.GetRequiredService<IOptions<ReconciliationOptions>>() : Options.Create(options), TimeProvider.System,
             services.GetRequiredService<ILogger<Reconciler>>());
         return await reconciler.RunAsync("request", CancellationToken.None);
     }

@@ -38,8 +38,8 @@ public sealed class BatchSizeRecorder(IEmbeddingGenerator<string, Embedding<floa
 {
     public System.Collections.Concurrent.ConcurrentQueue<int> Batches { get; } = new();
 
-    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
-        CancellationToken cancellationToken = default)
+    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values,
+        EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = values.ToList();
         Batches.Enqueue(texts.Count);
