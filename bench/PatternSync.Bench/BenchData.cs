@@ -1,3 +1,4 @@
+using PatternSync.Testing;
 using Npgsql;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.Patterns;
@@ -73,23 +74,22 @@ internal sealed record BenchRun(string Name, string ConnectionString, string Adm
 {
     public static BenchRun New(string prefix)
     {
-        var pgPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_PG_PORT"), out var p) ? p : 55432;
-        var mqPort = int.TryParse(Environment.GetEnvironmentVariable("PATTERNSYNC_RABBITMQ_PORT"), out var m) ? m : 55672;
         var name = $"{prefix}{DateTime.UtcNow:HHmmss}";
-        return new BenchRun(name, $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database={name}",
-            $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres", mqPort);
+        return new BenchRun(name, TestServices.PostgresConnectionString(name), TestServices.PostgresConnectionString("postgres"),
+            TestServices.RabbitMqPort);
     }
+
+    /// <summary>A host of this run, its output echoed to stderr.</summary>
+    public static HostProcess StartHost(string project, string url, IReadOnlyDictionary<string, string> settings) =>
+        HostProcess.Start(project, url, settings, line => Console.Error.WriteLine($"  [{project}] {line}"));
 
     /// <summary>The hosts' settings for this run, plus the benchmark's own.</summary>
     public Dictionary<string, string> Settings(params (string Key, string Value)[] extra)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Patterns"] = ConnectionString, ["RabbitMq:Port"] = MqPort.ToString(), ["RabbitMq:EntityPrefix"] = Name + "-",
-            ["Reconciliation:InitialDelay"] = "01:00:00",
-        };
-        foreach (var (key, value) in extra) settings[key] = value;
-        return settings;
+        var settings = HostSettings.Services(ConnectionString, Name + "-", rabbitMqPort: MqPort);
+        settings["Reconciliation:InitialDelay"] = "01:00:00";
+        settings["Auth:RequireApiKeys"] = "false"; // a local measurement, not a deployment
+        return settings.With(extra.Select(e => KeyValuePair.Create(e.Key, e.Value)));
     }
 
     public async Task DropAsync()

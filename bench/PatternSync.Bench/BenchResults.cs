@@ -1,3 +1,4 @@
+using PatternSync.Testing;
 using System.Text.Json;
 using PatternSync.Core.Serialization;
 
@@ -12,7 +13,7 @@ internal static class BenchResults
         Console.WriteLine();
         Console.WriteLine($"{benchmark}");
         foreach (var (name, value) in rows) Console.WriteLine($"  {name.PadRight(width)}  {value}");
-        var folder = Path.Combine(RepositoryRoot, "bench", "results");
+        var folder = Path.Combine(TestServices.RepositoryRoot, "bench", "results");
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"{benchmark}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(figures, new JsonSerializerOptions(PatternJson.Options) { WriteIndented = true }));
@@ -26,16 +27,6 @@ internal static class BenchResults
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
-    }
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatternSync.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? Environment.CurrentDirectory;
-        }
     }
 
     public static string Table(IReadOnlyList<double> sortedMs) =>

@@ -23,9 +23,9 @@ internal static class MatchLatencyBenchmark
         var run = BenchRun.New("benchmatch");
         const string apiUrl = "http://127.0.0.1:18090";
 
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("Database:MigrateOnStart", "true"),
+        await using var api = BenchRun.StartHost("PatternApi", apiUrl, run.Settings(("Database:MigrateOnStart", "true"),
             ("VectorIndex:Provider", "Postgres"), ("Outbox:RelayEnabled", "false")));
-        await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
+        await api.WaitReadyAsync(TimeSpan.FromSeconds(60));
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
         var intents = QueryIntents(queries);

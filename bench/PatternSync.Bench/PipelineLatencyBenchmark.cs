@@ -1,3 +1,4 @@
+using PatternSync.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
@@ -27,12 +28,12 @@ internal static class PipelineLatencyBenchmark
         var mqPort = run.MqPort;
         const string apiUrl = "http://127.0.0.1:18080";
 
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"),
+        await using var api = BenchRun.StartHost("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"),
             ("Database:MigrateOnStart", "true"), ("Outbox:ListenForNotifications", (!pollOnly).ToString())));
-        await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
-        await using var worker = ServiceProcess.Start("SyncWorker", "http://127.0.0.1:18081",
+        await api.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await using var worker = BenchRun.StartHost("SyncWorker", "http://127.0.0.1:18081",
             run.Settings(("VectorIndex:Provider", "Postgres"), ("Embedding:Provider", "MiniLM")));
-        await ServiceProcess.WaitReadyAsync("http://127.0.0.1:18081", TimeSpan.FromSeconds(60));
+        await worker.WaitReadyAsync(TimeSpan.FromSeconds(60));
 
         var received = new ConcurrentDictionary<string, DateTimeOffset>();
         await using var connection = await new ConnectionFactory { HostName = "127.0.0.1", Port = mqPort }.CreateConnectionAsync();
@@ -137,13 +138,10 @@ internal static class PipelineLatencyBenchmark
 
     private static async Task CreateAsync(HttpClient http, int i)
     {
-        var response = await http.PostAsJsonAsync("/api/v1/patterns", new JsonObject
-        {
-            ["pattern_type"] = "caching",
-            ["name"] = i < 0 ? $"warm-up pattern {-i}" : $"Cache-aside variant {i}",
-            ["description"] = $"Read through Redis with a TTL of {60 + i % 240} seconds and jitter, falling back to PostgreSQL on a miss.",
-            ["tags"] = new JsonArray("redis", "caching"),
-        });
+        var response = await http.PostAsJsonAsync("/api/v1/patterns", PatternBodies.Caching(
+            i < 0 ? $"warm-up pattern {-i}" : $"Cache-aside variant {i}",
+            $"Read through Redis with a TTL of {60 + i % 240} seconds and jitter, falling back to PostgreSQL on a miss.",
+            "redis", "caching"));
         response.EnsureSuccessStatusCode();
     }
 

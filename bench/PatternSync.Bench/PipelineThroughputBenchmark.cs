@@ -35,8 +35,9 @@ internal static class PipelineThroughputBenchmark
         var run = BenchRun.New("benchthr");
         const string apiUrl = "http://127.0.0.1:18110";
         var settings = run.Settings(("VectorIndex:Provider", "Postgres"));
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
-        await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
+        await using var api = BenchRun.StartHost("PatternApi", apiUrl,
+            run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
+        await api.WaitReadyAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
         Console.Error.WriteLine($"committing {count} creates with no worker running...");
         await Parallel.ForEachAsync(patterns, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, ct) =>
@@ -52,7 +53,7 @@ internal static class PipelineThroughputBenchmark
         while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") > 0) await Task.Delay(100);
 
         Console.Error.WriteLine("starting the worker to drain the backlog...");
-        await using var worker = ServiceProcess.Start("SyncWorker", "http://127.0.0.1:18111", settings);
+        await using var worker = BenchRun.StartHost("SyncWorker", "http://127.0.0.1:18111", settings);
         var deadline = DateTime.UtcNow.AddMinutes(15);
         while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version") > 0)
         {

@@ -17,10 +17,11 @@ internal static class ReconciliationBenchmark
         var run = BenchRun.New("benchrec");
         const string apiUrl = "http://127.0.0.1:18100";
         var settings = run.Settings(("VectorIndex:Provider", "Postgres"));
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
-        await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
-        await using var worker = ServiceProcess.Start("SyncWorker", "http://127.0.0.1:18101", settings);
-        await ServiceProcess.WaitReadyAsync("http://127.0.0.1:18101", TimeSpan.FromSeconds(60));
+        await using var api = BenchRun.StartHost("PatternApi", apiUrl,
+            run.Settings(("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true")));
+        await api.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await using var worker = BenchRun.StartHost("SyncWorker", "http://127.0.0.1:18101", settings);
+        await worker.WaitReadyAsync(TimeSpan.FromSeconds(60));
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
 

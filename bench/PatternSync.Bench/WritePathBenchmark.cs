@@ -21,9 +21,9 @@ internal static class WritePathBenchmark
         var run = BenchRun.New("benchwrite");
         const string apiUrl = "http://127.0.0.1:18120";
         // --no-relay separates the write path's own cost from the relay publishing on the same cores.
-        await using var api = ServiceProcess.Start("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"),
+        await using var api = BenchRun.StartHost("PatternApi", apiUrl, run.Settings(("VectorIndex:Provider", "Postgres"),
             ("Database:MigrateOnStart", "true"), ("Outbox:RelayEnabled", (!args.Contains("--no-relay")).ToString())));
-        await ServiceProcess.WaitReadyAsync(apiUrl, TimeSpan.FromSeconds(60));
+        await api.WaitReadyAsync(TimeSpan.FromSeconds(60));
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
 

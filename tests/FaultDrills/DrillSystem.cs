@@ -39,27 +39,21 @@ public sealed class DrillSystem : IAsyncDisposable
         return system;
     }
 
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["ConnectionStrings:Patterns"] = Database.ConnectionString,
-        ["RabbitMq:Port"] = TestServices.RabbitMqPort.ToString(),
-        ["RabbitMq:EntityPrefix"] = Prefix,
-        ["VectorIndex:Provider"] = "Qdrant",
-        ["Qdrant:Url"] = Qdrant.Url.ToString(),
-        ["Qdrant:Collection"] = Alias,
-        ["Auth:RequireApiKeys"] = "false",
-        ["Auth:WriteBurst"] = "100000",
-        ["Outbox:PollInterval"] = "00:00:01",
-        ["Outbox:MaxRetryDelay"] = "00:00:02",
-        ["Outbox:PublishTimeout"] = "00:00:03",
-        ["Reconciliation:InitialDelay"] = "01:00:00",
-    };
+    public IReadOnlyDictionary<string, string> Settings => HostSettings.Services(Database.ConnectionString, Prefix)
+        .WithIndex("Qdrant", Qdrant.Url, Alias).With(new Dictionary<string, string>
+        {
+            ["Auth:RequireApiKeys"] = "false",
+            ["Auth:WriteBurst"] = "100000",
+            ["Outbox:PollInterval"] = "00:00:01",
+            ["Outbox:MaxRetryDelay"] = "00:00:02",
+            ["Outbox:PublishTimeout"] = "00:00:03",
+            ["Reconciliation:InitialDelay"] = "01:00:00",
+        });
 
     public async Task<HostProcess> StartHostAsync(string project, int? port = null, IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var settings = new Dictionary<string, string>(Settings);
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string>()) settings[key] = value;
-        var host = HostProcess.Start(project, port ?? Interlocked.Increment(ref _nextPort), settings);
+        var settings = new Dictionary<string, string>(Settings).With(overrides ?? new Dictionary<string, string>());
+        var host = HostProcess.Start(project, $"http://127.0.0.1:{port ?? Interlocked.Increment(ref _nextPort)}", settings);
         _hosts.Add(host);
         await host.WaitLiveAsync();
         return host;
@@ -73,11 +67,8 @@ public sealed class DrillSystem : IAsyncDisposable
         await Parallel.ForEachAsync(Enumerable.Range(0, patterns), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
         {
             var client = clients[i % clients.Count];
-            ids[i] = await SendAsync(client, HttpMethod.Post, "/api/v1/patterns", new JsonObject
-            {
-                ["pattern_type"] = "caching", ["name"] = $"{label} {i}", ["description"] = $"Cache the {label} results for {i} seconds.",
-                ["tags"] = new JsonArray("redis", $"drill-{i % 5}"),
-            });
+            ids[i] = await SendAsync(client, HttpMethod.Post, "/api/v1/patterns",
+                PatternBodies.Caching($"{label} {i}", $"Cache the {label} results for {i} seconds.", "redis", $"drill-{i % 5}"));
             Interlocked.Increment(ref writes);
             if (during is not null && i == patterns / 3) await during(i);
         });

@@ -38,8 +38,8 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
 
     [Fact]
     public Task RabbitMQ_stopped_for_seconds_then_started() =>
-        OutageAsync("RabbitMQ stopped, then started", "broker-down", _ => ServicesAsync("stop-rabbitmq"), _ => ServicesAsync("start-rabbitmq"),
-            TimeSpan.FromSeconds(3));
+        OutageAsync("RabbitMQ stopped, then started", "broker-down",
+            _ => TestServices.RunScriptAsync("stop-rabbitmq"), _ => TestServices.RunScriptAsync("start-rabbitmq"), TimeSpan.FromSeconds(3));
 
     [Fact]
     public Task Qdrant_unreachable_for_a_while_then_back() =>
@@ -67,7 +67,7 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
             var existing = await db.Patterns.Select(p => p.PatternId).FirstAsync();
             var (rows, outboxRows) = (await system.Database.CountAsync("success_patterns"), await system.Database.CountAsync("outbox_messages"));
             var outage = Stopwatch.StartNew();
-            await ServicesAsync("stop-postgres");
+            await TestServices.RunScriptAsync("stop-postgres");
             var recovered = new Stopwatch();
             try
             {
@@ -80,7 +80,7 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
             }
             finally
             {
-                await ServicesAsync("start-postgres");
+                await TestServices.RunScriptAsync("start-postgres");
                 recovered.Start();
             }
             var first = await system.SettleAsync("PostgreSQL down 60 s, first burst", written, recovered, Settle);
@@ -98,7 +98,7 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     /// <summary>One write of each kind, sent once: a create, an update, an outcome and a deletion of an existing pattern.</summary>
     private static async Task<HttpResponseMessage[]> WritesAsync(HttpClient client, Guid existing) =>
     [
-        await client.PostAsync("/api/v1/patterns", Json(new JsonObject { ["pattern_type"] = "caching", ["name"] = "written while down", ["description"] = "Refused." })),
+        await client.PostAsync("/api/v1/patterns", Json(PatternBodies.Caching("written while down", "Refused."))),
         await client.PatchAsync($"/api/v1/patterns/{existing}", Json(new JsonObject { ["description"] = "Refused." }, "application/merge-patch+json")),
         await client.PostAsync($"/api/v1/patterns/{existing}/outcomes", Json(new JsonObject { ["success"] = true })),
         await client.DeleteAsync($"/api/v1/patterns/{existing}"),
@@ -136,10 +136,10 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
         var fault = new Stopwatch();
         var written = await DrillSystem.WriteBurstAsync([Client(api)], "postgres-restart", Patterns, async _ =>
         {
-            await ServicesAsync("stop-postgres");
+            await TestServices.RunScriptAsync("stop-postgres");
             fault.Start();
             await Task.Delay(TimeSpan.FromSeconds(2));
-            await ServicesAsync("start-postgres");
+            await TestServices.RunScriptAsync("start-postgres");
         });
         Check(await system.SettleAsync("PostgreSQL restarted under relay and worker", written, fault, Settle));
     }
@@ -196,16 +196,6 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     }
 
     private static HttpClient Client(HostProcess host) => new() { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromSeconds(30) };
-
-    private static async Task ServicesAsync(string command)
-    {
-        using var process = Process.Start(new ProcessStartInfo(Path.Combine(TestServices.RepositoryRoot, "ops", "services.sh"), command)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        })!;
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"ops/services.sh {command} failed: {await process.StandardError.ReadToEndAsync()}");
-    }
 }
 
 /// <summary>Prints each drill's figures in the test output (xunit diagnostic messages are on for this project).</summary>

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.PatternApi.Security;
 using Serilog.Core;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -178,7 +179,7 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
         var key = await CreateKeyAsync(api, Scopes.PatternsWrite);
 
         var statuses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 6; i++) statuses.Add(await SendAsync(client, "POST", "/api/v1/patterns", key, PatternRequests.Seed($"Rate limited {i} {Guid.NewGuid():N}").ToJsonString()));
+        for (var i = 0; i < 6; i++) statuses.Add(await SendAsync(client, "POST", "/api/v1/patterns", key, PatternBodies.Example($"Rate limited {i} {Guid.NewGuid():N}").ToJsonString()));
 
         // A burst of 3, then 1 a second: a slow machine may earn one more token between the requests, not three.
         Assert.All(statuses.Take(3), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
@@ -199,7 +200,7 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
         var writer = await CreateKeyAsync(api, Scopes.PatternsWrite);
         var tampered = writer[..^2] + (writer.EndsWith("xx") ? "yy" : "xx");
         var client = api.CreateClient();
-        Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, "POST", "/api/v1/patterns", writer, PatternRequests.Seed($"Logged {Guid.NewGuid():N}").ToJsonString())).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, "POST", "/api/v1/patterns", writer, PatternBodies.Example($"Logged {Guid.NewGuid():N}").ToJsonString())).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, "GET", "/api/v1/patterns", writer)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "GET", "/api/v1/patterns", tampered)).StatusCode);
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.PatternApi.Security;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -62,7 +63,7 @@ public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<K
     private static readonly Dictionary<string, string> GoodBodies = new()
     {
         ["MatchPatterns"] = """{"intent":"optimize API performance"}""",
-        ["CreatePattern"] = PatternRequests.Seed().ToJsonString(),
+        ["CreatePattern"] = PatternBodies.Example().ToJsonString(),
         ["UpdatePattern"] = """{"description":"Pool connections and route reads to replicas"}""",
         ["RecordOutcome"] = """{"success":true}""",
     };
@@ -131,7 +132,7 @@ public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<K
 
     private static async Task<Guid> CreatePatternAsync(HttpClient client, string key)
     {
-        var response = await SendRawAsync(client, "post", "/api/v1/patterns", key, PatternRequests.Seed($"Documented {Guid.NewGuid():N}").ToJsonString(), "application/json");
+        var response = await SendRawAsync(client, "post", "/api/v1/patterns", key, PatternBodies.Example($"Documented {Guid.NewGuid():N}").ToJsonString(), "application/json");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.ReadJsonAsync())["pattern_id"]!.GetValue<Guid>();
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -18,7 +19,7 @@ public sealed class BodyLimitTests(PatternApiFixture api) : IClassFixture<Patter
     [InlineData("GET", "/health/live")]
     public async Task A_body_over_the_limit_gets_413_on_an_endpoint_that_reads_none(string method, string path)
     {
-        var id = (await _client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        var id = (await _client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
         var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", id.ToString()))
         {
             Content = new ByteArrayContent(new byte[300 * 1024]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },

@@ -81,7 +81,7 @@ public sealed class HealthProbeTests(CountedProbesApiFixture api) : IClassFixtur
         await connection.OpenAsync();
         // Rows of every kind, so the plan is not one for empty tables.
         using (var client = api.CreateClient())
-            for (var i = 0; i < 3; i++) await client.CreateAsync(PatternRequests.Seed($"Lag plan {i} {Guid.NewGuid():N}"));
+            for (var i = 0; i < 3; i++) await client.CreateAsync(PatternBodies.Example($"Lag plan {i} {Guid.NewGuid():N}"));
         await using (var analyze = new NpgsqlCommand("UPDATE success_patterns SET indexed_version = version WHERE name LIKE 'Lag plan 0%'; ANALYZE", connection))
             await analyze.ExecuteNonQueryAsync();
 

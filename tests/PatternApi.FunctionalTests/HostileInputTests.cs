@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -184,7 +185,7 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
     {
         await api.Database.ResetAsync();
         var client = api.CreateClient();
-        var existing = (await client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        var existing = (await client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
         var before = await SnapshotAsync();
 
         var corpus = Corpus(existing).ToList();
@@ -325,7 +326,7 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
     {
         await api.Database.ResetAsync();
         var client = api.CreateClient();
-        var existing = (await client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        var existing = (await client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
         return (client, existing, await SnapshotAsync());
     }
 
@@ -347,7 +348,7 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
         return string.Join("|", patterns) + "#" + string.Join("|", outbox);
     }
 
-    private static JsonObject Valid() => PatternRequests.Seed($"Hostile input {Guid.NewGuid():N}");
+    private static JsonObject Valid() => PatternBodies.Example($"Hostile input {Guid.NewGuid():N}");
 
     /// <summary>Whether a value is wrong for a field (some are fine: an injection string is a legal name).</summary>
     private static bool IsInvalid(string field, JsonNode? value) => field switch

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.PatternApi.Idempotency;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -18,8 +19,8 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task A_retried_create_returns_the_first_pattern_and_writes_nothing_more()
     {
-        var first = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), "create-1");
-        var retry = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), "create-1");
+        var first = await PostAsync("/api/v1/patterns", PatternBodies.Example(), "create-1");
+        var retry = await PostAsync("/api/v1/patterns", PatternBodies.Example(), "create-1");
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
@@ -34,7 +35,7 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task Concurrent_duplicates_write_one_pattern_and_all_get_its_id()
     {
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync("/api/v1/patterns", PatternRequests.Seed(), "burst")));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync("/api/v1/patterns", PatternBodies.Example(), "burst")));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         Assert.Single(responses.Select(r => r.Headers.Location).Distinct());
@@ -44,9 +45,9 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task The_same_key_with_another_request_is_refused_and_nothing_is_written()
     {
-        await PostAsync("/api/v1/patterns", PatternRequests.Seed("first"), "reused");
+        await PostAsync("/api/v1/patterns", PatternBodies.Example("first"), "reused");
 
-        var other = await PostAsync("/api/v1/patterns", PatternRequests.Seed("second"), "reused");
+        var other = await PostAsync("/api/v1/patterns", PatternBodies.Example("second"), "reused");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
         Assert.Contains("Idempotency-Key", (await other.ReadJsonAsync())["detail"]!.GetValue<string>());
@@ -56,7 +57,7 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task A_retried_outcome_is_counted_once()
     {
-        var id = (await _client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        var id = (await _client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
         var outcome = new JsonObject { ["success"] = true };
 
         var first = await PostAsync($"/api/v1/patterns/{id}/outcomes", outcome, "outcome-1");
@@ -72,7 +73,7 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task A_large_pattern_is_remembered_by_a_bounded_answer_a_retry_still_gets_it_whole_and_after_a_delete_a_404()
     {
-        var large = PatternRequests.Seed();
+        var large = PatternBodies.Example();
         large["performance_data"] = new JsonObject { ["blob"] = new string('x', 60_000) };
 
         var first = await PostAsync("/api/v1/patterns", large, "large-1");
@@ -96,7 +97,7 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task A_retried_outcome_on_a_large_pattern_answers_the_pattern_and_counts_once()
     {
-        var large = PatternRequests.Seed();
+        var large = PatternBodies.Example();
         large["performance_data"] = new JsonObject { ["blob"] = new string('x', 60_000) };
         var id = (await _client.CreateAsync(large))["pattern_id"]!.GetValue<Guid>();
         var outcome = new JsonObject { ["success"] = true };
@@ -115,11 +116,11 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task A_key_stored_with_the_whole_response_as_before_still_replays_it()
     {
-        var first = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), "whole-1");
+        var first = await PostAsync("/api/v1/patterns", PatternBodies.Example(), "whole-1");
         var body = await first.Content.ReadAsStringAsync();
         await api.Database.ExecuteAsync($"UPDATE idempotent_requests SET response = '{body.Replace("'", "''")}'");
 
-        var retry = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), "whole-1");
+        var retry = await PostAsync("/api/v1/patterns", PatternBodies.Example(), "whole-1");
 
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.Equal(first.Headers.ETag, retry.Headers.ETag);
@@ -131,7 +132,7 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [InlineData("tab\there")]
     public async Task An_unusable_key_is_a_400_naming_the_header_and_nothing_is_written(string key)
     {
-        var response = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), key);
+        var response = await PostAsync("/api/v1/patterns", PatternBodies.Example(), key);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await response.ReadJsonAsync())["errors"]!["Idempotency-Key"]);
@@ -141,7 +142,7 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task A_key_too_long_is_a_400()
     {
-        var response = await PostAsync("/api/v1/patterns", PatternRequests.Seed(), new string('k', 201));
+        var response = await PostAsync("/api/v1/patterns", PatternBodies.Example(), new string('k', 201));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await AssertStoredAsync(patterns: 0, outboxRows: 0);
@@ -150,8 +151,8 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task Keys_older_than_the_retention_are_forgotten_and_newer_ones_kept()
     {
-        await PostAsync("/api/v1/patterns", PatternRequests.Seed("old"), "old-key");
-        await PostAsync("/api/v1/patterns", PatternRequests.Seed("new"), "new-key");
+        await PostAsync("/api/v1/patterns", PatternBodies.Example("old"), "old-key");
+        await PostAsync("/api/v1/patterns", PatternBodies.Example("new"), "new-key");
         await api.Database.ExecuteAsync("UPDATE idempotent_requests SET created_at = now() - interval '25 hours' WHERE key = 'old-key'");
 
         Assert.Equal(1, await api.Services.GetRequiredService<IdempotentRequestPruner>().PruneAsync(CancellationToken.None));

@@ -17,12 +17,10 @@ public class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
         builder.UseEnvironment("Testing")
-            .UseSetting("ConnectionStrings:Patterns", Database.ConnectionString)
+            .UseSettings(HostSettings.Services(Database.ConnectionString, $"test-{Guid.NewGuid():N}-"))
             .UseSetting("Database:MigrateOnStart", "false")
             // These tests look at the rows the write path leaves; the relay has its own tests.
             .UseSetting("Outbox:RelayEnabled", "false")
-            .UseSetting("RabbitMq:Port", TestServices.RabbitMqPort.ToString())
-            .UseSetting("RabbitMq:EntityPrefix", $"test-{Guid.NewGuid():N}-")
             .UseSetting("Auth:RequireApiKeys", RequireApiKeys.ToString())
             .UseSetting("Auth:WritesPerSecond", "1")
             .UseSetting("Auth:WriteBurst", RequireApiKeys ? "3" : "100000")
@@ -43,34 +41,8 @@ public class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     }
 }
 
-internal static class WebHostBuilderSettings
-{
-    public static IWebHostBuilder UseSettings(this IWebHostBuilder builder, IReadOnlyDictionary<string, string> settings)
-    {
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        return builder;
-    }
-}
-
 public static class PatternRequests
 {
-    public static JsonObject Seed(string? name = null) => new()
-    {
-        ["pattern_type"] = "api_optimization",
-        ["name"] = name ?? "Connection Pooling with Read Replicas",
-        ["description"] = "Optimize database queries using connection pooling and read replicas",
-        ["context"] = new JsonObject { ["intent"] = "optimize API performance", ["environment"] = "FastAPI + PostgreSQL" },
-        ["execution_trace"] = new JsonObject
-        {
-            ["steps"] = new JsonArray("Configure connection pool (min=10, max=50)", "Setup read replicas (2 instances)", "Route read queries to replicas"),
-        },
-        ["success_criteria"] = new JsonObject { ["metric"] = "p99_latency_ms", ["threshold"] = 50, ["operator"] = "<" },
-        ["quality_metrics"] = new JsonObject { ["accuracy"] = 0.95, ["latency_p99_ms"] = 45, ["reliability"] = 0.99 },
-        ["performance_data"] = new JsonObject { ["avg_runtime_ms"] = 38, ["memory_mb"] = 128, ["cpu_usage_pct"] = 15 },
-        ["tags"] = new JsonArray("postgresql", "optimization", "scaling", "replication"),
-        ["status"] = "active",
-    };
-
     public static async Task<JsonObject> CreateAsync(this HttpClient client, JsonObject body)
     {
         var response = await client.PostAsJsonAsync("/api/v1/patterns", body);

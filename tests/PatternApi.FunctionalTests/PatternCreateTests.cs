@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PatternSync.Contracts;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -16,7 +17,7 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
     [Fact]
     public async Task Create_returns_the_stored_pattern_with_location_and_etag()
     {
-        var response = await _client.PostAsJsonAsync("/api/v1/patterns", PatternRequests.Seed());
+        var response = await _client.PostAsJsonAsync("/api/v1/patterns", PatternBodies.Example());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.ReadJsonAsync();
@@ -38,7 +39,7 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
     [InlineData("traceparent", "not a trace context", null)]
     public async Task The_outbox_row_keeps_a_W3C_trace_context_and_nothing_else(string header, string value, string? kept)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/patterns") { Content = JsonContent.Create(PatternRequests.Seed()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/patterns") { Content = JsonContent.Create(PatternBodies.Example()) };
         request.Headers.TryAddWithoutValidation(header, value);
 
         Assert.Equal(HttpStatusCode.Created, (await _client.SendAsync(request)).StatusCode);
@@ -51,7 +52,7 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
     [Fact]
     public async Task Create_writes_exactly_one_outbox_row_carrying_PatternCreated()
     {
-        var created = await _client.CreateAsync(PatternRequests.Seed());
+        var created = await _client.CreateAsync(PatternBodies.Example());
         var id = created["pattern_id"]!.GetValue<Guid>();
 
         await using var db = api.Database.CreateDbContext();
@@ -78,7 +79,7 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
             """);
         try
         {
-            var response = await _client.PostAsJsonAsync("/api/v1/patterns", PatternRequests.Seed());
+            var response = await _client.PostAsJsonAsync("/api/v1/patterns", PatternBodies.Example());
 
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -139,7 +140,7 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
     [MemberData(nameof(InvalidFields))]
     public async Task Invalid_field_gets_400_naming_it_and_nothing_is_written(string patch, string field)
     {
-        var body = PatternRequests.Seed();
+        var body = PatternBodies.Example();
         foreach (var (key, value) in JsonNode.Parse(patch)!.AsObject()) body[key] = value?.DeepClone();
 
         var response = await _client.PostAsync("/api/v1/patterns", PatternRequests.Json(body));
@@ -155,7 +156,7 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
     [Fact]
     public async Task A_missing_required_field_is_named()
     {
-        var body = PatternRequests.Seed();
+        var body = PatternBodies.Example();
         body.Remove("pattern_type");
         body.Remove("description");
 
@@ -195,7 +196,7 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
     [Fact]
     public async Task A_body_over_the_size_limit_gets_413_and_nothing_is_written()
     {
-        var body = PatternRequests.Seed();
+        var body = PatternBodies.Example();
         body["performance_data"] = new JsonObject { ["blob"] = new string('x', 300 * 1024) };
 
         var response = await _client.PostAsync("/api/v1/patterns", PatternRequests.Json(body));

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using PatternSync.Contracts;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -14,7 +15,7 @@ public sealed class PatternDeleteTests(PatternApiFixture api) : IClassFixture<Pa
     [Fact]
     public async Task Delete_removes_the_pattern_and_writes_PatternDeleted_with_the_next_version()
     {
-        var id = (await _client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        var id = (await _client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
 
         var response = await _client.DeleteAsync($"/api/v1/patterns/{id}");
 
@@ -30,7 +31,7 @@ public sealed class PatternDeleteTests(PatternApiFixture api) : IClassFixture<Pa
     [Fact]
     public async Task Delete_with_a_stale_If_Match_gets_412_and_keeps_the_pattern()
     {
-        var id = (await _client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        var id = (await _client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
         var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/patterns/{id}");
         request.Headers.TryAddWithoutValidation("If-Match", "\"4\"");
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -86,7 +87,7 @@ public sealed class PatternReadTests(PatternApiFixture api) : IClassFixture<Patt
 
     private async Task<Guid> Create(string type, string status, double accuracy, params string[] tags)
     {
-        var body = PatternRequests.Seed($"{type} {status} {Guid.NewGuid():N}");
+        var body = PatternBodies.Example($"{type} {status} {Guid.NewGuid():N}");
         body["pattern_type"] = type;
         body["status"] = status;
         body["quality_metrics"] = new JsonObject { ["accuracy"] = accuracy };

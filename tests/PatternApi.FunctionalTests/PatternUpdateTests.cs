@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PatternSync.Contracts;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -132,7 +133,7 @@ public sealed class PatternUpdateTests(PatternApiFixture api) : IClassFixture<Pa
     }
 
     private async Task<Guid> CreatePattern() =>
-        (await _client.CreateAsync(PatternRequests.Seed()))["pattern_id"]!.GetValue<Guid>();
+        (await _client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
 
     private Task<HttpResponseMessage> Patch(Guid id, string patch, string? ifMatch = null)
     {

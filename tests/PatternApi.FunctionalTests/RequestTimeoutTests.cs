@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -20,7 +21,7 @@ public sealed class RequestTimeoutTests(ShortTimeoutApiFixture api) : IClassFixt
     {
         var client = api.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(15); // without the server's timeout the PATCH would wait for the lock forever
-        var created = await client.CreateAsync(PatternRequests.Seed($"Locked {Guid.NewGuid():N}"));
+        var created = await client.CreateAsync(PatternBodies.Example($"Locked {Guid.NewGuid():N}"));
         var id = created["pattern_id"]!.GetValue<Guid>();
 
         // Another session holds the pattern's row, as a long transaction elsewhere would.

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -32,7 +33,7 @@ public sealed class DatabaseDownTests(DatabaseDownApiFixture api) : IClassFixtur
     {
         var client = api.CreateClient();
 
-        var create = await client.PostAsync("/api/v1/patterns", PatternRequests.Json(PatternRequests.Seed()));
+        var create = await client.PostAsync("/api/v1/patterns", PatternRequests.Json(PatternBodies.Example()));
         var delete = await client.DeleteAsync($"/api/v1/patterns/{Guid.NewGuid()}");
 
         foreach (var response in new[] { create, delete })

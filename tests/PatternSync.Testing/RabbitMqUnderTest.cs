@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DotNet.Testcontainers.Builders;
 using Testcontainers.RabbitMq;
 
@@ -44,22 +43,13 @@ public sealed class RabbitMqUnderTest : IAsyncDisposable
     public async Task StopBrokerAsync()
     {
         if (_container is not null) await _container.StopAsync();
-        else await ServicesScriptAsync("stop-rabbitmq");
+        else await TestServices.RunScriptAsync("stop-rabbitmq");
     }
 
     public async Task StartBrokerAsync()
     {
         if (_container is not null) await _container.StartAsync();
-        else await ServicesScriptAsync("start-rabbitmq");
-    }
-
-    private static async Task ServicesScriptAsync(string command)
-    {
-        var script = Path.Combine(TestServices.RepositoryRoot, "ops", "services.sh");
-        using var process = Process.Start(new ProcessStartInfo(script, command) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"ops/services.sh {command} failed: {await process.StandardError.ReadToEndAsync()}");
+        else await TestServices.RunScriptAsync("start-rabbitmq");
     }
 
     public async ValueTask DisposeAsync()

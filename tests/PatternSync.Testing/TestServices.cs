@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace PatternSync.Testing;
 
 /// <summary>
@@ -20,6 +22,17 @@ public static class TestServices
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PatternSync.sln"))) dir = dir.Parent;
             return dir?.FullName ?? throw new InvalidOperationException("The repository root (PatternSync.sln) was not found.");
         }
+    }
+
+    /// <summary>Runs ops/services.sh with this command (e.g. "stop-rabbitmq"), failing when the script does.</summary>
+    public static async Task RunScriptAsync(string command)
+    {
+        var script = Path.Combine(RepositoryRoot, "ops", "services.sh");
+        var start = new ProcessStartInfo(script, command) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"ops/services.sh {command} failed: {await process.StandardError.ReadToEndAsync()}");
     }
 
     private static int Port(string variable, int fallback) =>

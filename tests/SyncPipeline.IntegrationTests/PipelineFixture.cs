@@ -62,32 +62,27 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>A line in the test output (xunit diagnostic messages are on for this project).</summary>
     public void Report(string line) => diagnostics.OnMessage(new DiagnosticMessage(line));
 
-    public void ApplySettings(IWebHostBuilder builder) => builder
-        .UseSetting("ConnectionStrings:Patterns", Database.ConnectionString)
-        .UseSetting("Database:MigrateOnStart", "false")
-        .UseSetting("RabbitMq:Host", RabbitMq.Host)
-        .UseSetting("RabbitMq:Port", RabbitMq.Port.ToString())
-        .UseSetting("RabbitMq:EntityPrefix", _prefix)
-        .UseSetting("VectorIndex:Provider", Provider)
-        .UseSetting("Qdrant:Url", Qdrant.Url.ToString())
-        .UseSetting("Qdrant:Collection", Alias)
-        .UseSetting("Embedding:Provider", "MiniLM")
-        .UseSetting("Reconciliation:InitialDelay", "01:00:00")
-        .UseSetting("Auth:RequireApiKeys", "false");
+    public void ApplySettings(IWebHostBuilder builder) => builder.UseSettings(
+        HostSettings.Services(Database.ConnectionString, _prefix, RabbitMq.Host, RabbitMq.Port).WithIndex(Provider, Qdrant.Url, Alias)
+            .With(new Dictionary<string, string>
+            {
+                ["Database:MigrateOnStart"] = "false",
+                ["Embedding:Provider"] = "MiniLM",
+                ["Reconciliation:InitialDelay"] = "01:00:00",
+                ["Auth:RequireApiKeys"] = "false",
+            }));
 
     public Task<Guid> CreatePatternAsync(HttpClient client, string name) => CreatePatternStaticAsync(client, name);
 
     public static async Task<Guid> CreatePatternStaticAsync(HttpClient client, string name, string description = "Read through Redis with a TTL and jitter.")
     {
-        var response = await client.PostAsJsonAsync("/api/v1/patterns", new JsonObject
+        var body = PatternBodies.Caching(name, description, "redis", "caching");
+        body["execution_trace"] = new JsonObject
         {
-            ["pattern_type"] = "caching",
-            ["name"] = name,
-            ["description"] = description,
-            ["execution_trace"] = new JsonObject { ["steps"] = new JsonArray("Look up the key in Redis", "On a miss, load from PostgreSQL and set a TTL with jitter") },
-            ["quality_metrics"] = new JsonObject { ["accuracy"] = 0.9, ["reliability"] = 0.95 },
-            ["tags"] = new JsonArray("redis", "caching"),
-        });
+            ["steps"] = new JsonArray("Look up the key in Redis", "On a miss, load from PostgreSQL and set a TTL with jitter"),
+        };
+        body["quality_metrics"] = new JsonObject { ["accuracy"] = 0.9, ["reliability"] = 0.95 };
+        var response = await client.PostAsJsonAsync("/api/v1/patterns", body);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["pattern_id"]!.GetValue<Guid>();
     }

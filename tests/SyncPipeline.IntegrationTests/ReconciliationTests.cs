@@ -191,8 +191,44 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         await pipeline.ConvergedAsync(good);
     }
 
+    [Fact]
+    public async Task Repairs_are_embedded_in_batches_of_the_configured_size()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++) ids.Add(await pipeline.CreatePatternAsync(_client, $"Reconcile: batch member {i}"));
+        await pipeline.ConvergedAsync(ids);
+        await pipeline.Index.DeleteUnconditionallyAsync(ids);
+        var embedder = new BatchSizeRecorder(pipeline.Embedder);
+
+        var run = await RunReconcilerAsync(pipeline.Index, embedder, new ReconciliationOptions { RepairBatchSize = 2 });
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.All(embedder.Batches, size => Assert.InRange(size, 1, 2));
+        Assert.Contains(2, embedder.Batches);
+        await pipeline.ConvergedAsync(ids);
+    }
+
+    [Fact]
+    public async Task A_run_whose_error_is_longer_than_its_column_is_saved_as_failed_with_the_error_cut_short()
+    {
+        // 3000 characters, with a surrogate pair across the column's 2000-character limit.
+        var message = new string('e', 1999) + string.Concat(Enumerable.Repeat("\U0001F600", 500)) + "!";
+        var index = new IndexWithHooks(pipeline.Index) { AfterScroll = () => throw new InvalidOperationException(message) };
+
+        var run = await RunReconcilerAsync(index, pipeline.Embedder);
+
+        await using var db = pipeline.Database.CreateDbContext();
+        var saved = await db.ReconciliationRuns.AsNoTracking().SingleAsync(r => r.Id == run.Id);
+        Assert.Equal("failed", saved.Status);
+        Assert.NotNull(saved.FinishedAt);
+        Assert.StartsWith(new string('e', 1999), saved.Error);
+        Assert.InRange(saved.Error!.Length, 1999, 2000);
+    }
+
     /// <summary>Runs a reconciler of the worker's parts, on this index and embedder.</summary>
-    private async Task<ReconciliationRun> RunReconcilerAsync(IPatternVectorIndex index, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder)
+    private async Task<ReconciliationRun> RunReconcilerAsync(IPatternVectorIndex index,
+        Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder,
+        ReconciliationOptions? options = null)
     {
         await using var scope = pipeline.Worker.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -200,7 +236,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var synchronizer = new PatternSynchronizer(db, dataSource, index, embedder, services.GetRequiredService<ILogger<PatternSynchronizer>>());
         var reconciler = new Reconciler(db, dataSource, index, synchronizer, services.GetRequiredService<IndexRebuilder>(),
-            services.GetRequiredService<IndexModelTarget>(), services.GetRequiredService<IOptions<ReconciliationOptions>>(), TimeProvider.System,
+            services.GetRequiredService<IndexModelTarget>(),
+            options is null ? services.GetRequiredService<IOptions<ReconciliationOptions>>() : Options.Create(options), TimeProvider.System,
             services.GetRequiredService<ILogger<Reconciler>>());
         return await reconciler.RunAsync("request", CancellationToken.None);
     }

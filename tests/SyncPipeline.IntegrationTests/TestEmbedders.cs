@@ -31,3 +31,20 @@ public sealed class PoisonTextEmbedder(IEmbeddingGenerator<string, Embedding<flo
 
     protected override void Dispose(bool disposing) { }
 }
+
+/// <summary>Records how many texts each call embeds.</summary>
+public sealed class BatchSizeRecorder(IEmbeddingGenerator<string, Embedding<float>> inner)
+    : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+{
+    public System.Collections.Concurrent.ConcurrentQueue<int> Batches { get; } = new();
+
+    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values,
+        EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var texts = values.ToList();
+        Batches.Enqueue(texts.Count);
+        return base.GenerateAsync(texts, options, cancellationToken);
+    }
+
+    protected override void Dispose(bool disposing) { }
+}

@@ -23,10 +23,22 @@ public static class PatternStoreExtensions
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).EnableDynamicJson().Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration("Database");
-        builder.Services.AddDbContextPool<PatternDbContext>(options => options
-            .UseNpgsql(dataSource)
-            .UseSnakeCaseNamingConvention());
+        builder.Services.AddDbContextPool<PatternDbContext>(options => options.UsePatternStore(dataSource));
         return builder;
+    }
+
+    /// <summary>The one place <see cref="PatternDbContext"/>'s provider and naming convention are chosen.</summary>
+    public static T UsePatternStore<T>(this T options, NpgsqlDataSource dataSource) where T : DbContextOptionsBuilder
+    {
+        options.UseNpgsql(dataSource).UseSnakeCaseNamingConvention();
+        return options;
+    }
+
+    /// <inheritdoc cref="UsePatternStore{T}(T, NpgsqlDataSource)"/>
+    public static T UsePatternStore<T>(this T options, string connectionString) where T : DbContextOptionsBuilder
+    {
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        return options;
     }
 
     /// <summary>Applies pending migrations when <see cref="DatabaseOptions.MigrateOnStart"/> is set (local runs).</summary>

@@ -22,8 +22,6 @@ public sealed partial class Reconciler(
     PatternDbContext db, NpgsqlDataSource dataSource, IPatternVectorIndex index, PatternSynchronizer synchronizer,
     IndexRebuilder rebuilder, IndexModelTarget target, IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<Reconciler> logger)
 {
-    private const int RepairBatchSize = 64;
-
     public async Task<ReconciliationRun> RunAsync(string trigger, CancellationToken cancellationToken)
     {
         var run = new ReconciliationRun { Trigger = trigger, Status = "running", StartedAt = clock.GetUtcNowForPostgres() };
@@ -139,7 +137,7 @@ public sealed partial class Reconciler(
         await index.DeleteUnconditionallyAsync(orphans.Concat(ahead).ToList(), cancellationToken);
         run.Repaired += orphans.Count;
         var toSync = drift.Where(d => d.Kind is DriftKind.Missing or DriftKind.StaleVersion or DriftKind.StalePayload or DriftKind.Ahead).Select(d => d.Id);
-        foreach (var chunk in toSync.Chunk(RepairBatchSize))
+        foreach (var chunk in toSync.Chunk(options.Value.RepairBatchSize))
         {
             if (await TrySyncAsync(chunk, run, cancellationToken)) continue;
             // One poison pattern fails its whole batch: repair the others one by one.
@@ -199,7 +197,15 @@ public sealed partial class Reconciler(
         return rows;
     }
 
-    private static string Shorten(string message) => message.Length > 2000 ? message[..2000] : message;
+    private const int ErrorColumnLength = 2000;
+
+    /// <summary>Fits the error column, never cutting a surrogate pair in two (PostgreSQL refuses the half as UTF-8).</summary>
+    private static string Shorten(string message)
+    {
+        if (message.Length <= ErrorColumnLength) return message;
+        var length = char.IsHighSurrogate(message[ErrorColumnLength - 1]) ? ErrorColumnLength - 1 : ErrorColumnLength;
+        return message[..length];
+    }
 
     [LoggerMessage(LogLevel.Warning, "Reconciliation found an index of another vector size or model; rebuilding it for the configured embedder: {Reason}")]
     private partial void LogRebuilding(string reason);

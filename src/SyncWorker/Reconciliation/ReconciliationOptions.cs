@@ -11,9 +11,15 @@ public sealed class ReconciliationOptions
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>A change younger than this that the index does not hold yet is in flight, not drift: the pipeline will deliver it.</summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(1);
-    /// <summary>Rows and points read per page; also the repair batch size.</summary>
+    /// <summary>Rows and points read per page.</summary>
     [Range(10, 10_000)]
     public int PageSize { get; set; } = 1000;
+    /// <summary>
+    /// Patterns repaired (embedded) per synchronizer call; a failed batch is retried one pattern at a time,
+    /// so a poison pattern costs a batch's worth of retries.
+    /// </summary>
+    [Range(1, 1000)]
+    public int RepairBatchSize { get; set; } = 64;
     /// <summary>
     /// An index of another vector size or model (after a change of embedder) is rebuilt from PostgreSQL for
     /// the configured embedder, as <c>reindex</c> does; off, it is only reported and the run fails.

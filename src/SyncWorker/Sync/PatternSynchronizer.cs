@@ -21,47 +21,59 @@ public sealed partial class PatternSynchronizer(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     ILogger<PatternSynchronizer> logger)
 {
-    public async Task<SyncResult> SyncAsync(IReadOnlyCollection<Guid> patternIds, CancellationToken cancellationToken)
+    public async Task SyncAsync(IReadOnlyCollection<Guid> patternIds, CancellationToken cancellationToken)
     {
         var ids = patternIds.Distinct().ToList();
         var rows = await db.Patterns.AsNoTracking().Where(p => ids.Contains(p.PatternId)).ToListAsync(cancellationToken);
+        var plan = Compare(rows, await index.GetAsync(rows.Select(r => r.PatternId).ToList(), cancellationToken));
+        await WriteAsync(plan, cancellationToken);
         var gone = ids.Except(rows.Select(r => r.PatternId)).ToList();
-        var held = await index.GetAsync(rows.Select(r => r.PatternId).ToList(), cancellationToken);
+        await index.DeleteUnconditionallyAsync(gone, cancellationToken);
+        var vanished = await DeleteVanishedAsync(plan.Written, cancellationToken);
+        await RecordIndexedAsync(plan.IndexedVersions(vanished), cancellationToken);
+        LogSynced(ids.Count, plan.ToEmbed.Count, plan.PayloadOnly.Count, gone.Count + vanished.Count, plan.AlreadyCurrent.Count);
+    }
 
-        var toEmbed = new List<SuccessPattern>();
-        var payloadOnly = new List<SuccessPattern>();
-        var indexedVersions = new Dictionary<Guid, int>();
+    /// <summary>
+    /// A point at a newer version, or at the row's version and text, is current; a point of the same text needs
+    /// its payload only; any other row needs an embedding.
+    /// </summary>
+    private static SyncPlan Compare(IReadOnlyList<SuccessPattern> rows, IReadOnlyDictionary<Guid, IndexedPoint> held)
+    {
+        var plan = new SyncPlan();
         foreach (var row in rows)
         {
             held.TryGetValue(row.PatternId, out var point);
-            if (point is not null && (point.Version > row.Version || (point.Version == row.Version && point.ContentHash == row.ContentHash)))
-                indexedVersions[row.PatternId] = point.Version;
-            else if (point is not null && point.ContentHash == row.ContentHash) payloadOnly.Add(row);
-            else toEmbed.Add(row);
+            var sameText = point is not null && point.ContentHash == row.ContentHash;
+            if (point is not null && (point.Version > row.Version || (point.Version == row.Version && sameText)))
+                plan.AlreadyCurrent[row.PatternId] = point.Version;
+            else if (sameText) plan.PayloadOnly.Add(row);
+            else plan.ToEmbed.Add(row);
         }
+        return plan;
+    }
 
-        await EmbedAsync(toEmbed, cancellationToken);
-        var refused = await SetPayloadsAsync(payloadOnly, cancellationToken);
+    private async Task WriteAsync(SyncPlan plan, CancellationToken cancellationToken)
+    {
+        await EmbedAsync(plan.ToEmbed, cancellationToken);
+        var refused = await SetPayloadsAsync(plan.PayloadOnly, cancellationToken);
         await EmbedAsync(refused, cancellationToken);
-        toEmbed.AddRange(refused);
-        payloadOnly.RemoveAll(refused.Contains);
-        await index.DeleteUnconditionallyAsync(gone, cancellationToken);
+        plan.ToEmbed.AddRange(refused);
+        plan.PayloadOnly.RemoveAll(refused.Contains);
+    }
 
-        // A deletion may commit between our read and our write, and a write re-creates a point that
-        // the deletion's own event already removed. Pattern ids are never reused, so a row that is
-        // gone now means the point goes too.
-        var written = toEmbed.Concat(payloadOnly).Select(r => r.PatternId).ToList();
-        var stillThere = await db.Patterns.AsNoTracking().Where(p => written.Contains(p.PatternId)).Select(p => p.PatternId).ToListAsync(cancellationToken);
+    /// <summary>
+    /// A deletion may commit between our read and our write, and a write re-creates a point that the deletion's
+    /// own event already removed. Pattern ids are never reused, so a row that is gone now means the point goes too.
+    /// </summary>
+    /// <returns>The ids whose point was deleted again.</returns>
+    private async Task<List<Guid>> DeleteVanishedAsync(IReadOnlyList<Guid> written, CancellationToken cancellationToken)
+    {
+        var stillThere = await db.Patterns.AsNoTracking().Where(p => written.Contains(p.PatternId)).Select(p => p.PatternId)
+            .ToListAsync(cancellationToken);
         var vanished = written.Except(stillThere).ToList();
         await index.DeleteUnconditionallyAsync(vanished, cancellationToken);
-
-        foreach (var row in toEmbed.Concat(payloadOnly).Where(r => !vanished.Contains(r.PatternId)))
-            indexedVersions[row.PatternId] = row.Version;
-        await RecordIndexedAsync(indexedVersions, cancellationToken);
-
-        var result = new SyncResult(toEmbed.Count, payloadOnly.Count, gone.Count + vanished.Count, rows.Count - toEmbed.Count - payloadOnly.Count);
-        LogSynced(ids.Count, result.Embedded, result.PayloadOnly, result.Deleted, result.AlreadyCurrent);
-        return result;
+        return vanished;
     }
 
     private async Task EmbedAsync(IReadOnlyList<SuccessPattern> rows, CancellationToken cancellationToken)
@@ -94,6 +106,24 @@ public sealed partial class PatternSynchronizer(
         command.Parameters.AddWithValue("ids", versions.Keys.ToArray());
         command.Parameters.AddWithValue("versions", versions.Values.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>What one pass found: rows to embed, rows whose payload alone changed, and the versions already indexed.</summary>
+    private sealed class SyncPlan
+    {
+        public List<SuccessPattern> ToEmbed { get; } = [];
+        public List<SuccessPattern> PayloadOnly { get; } = [];
+        public Dictionary<Guid, int> AlreadyCurrent { get; } = [];
+        public List<Guid> Written => ToEmbed.Concat(PayloadOnly).Select(r => r.PatternId).ToList();
+
+        /// <summary>What the index holds once written, except the points deleted again.</summary>
+        public Dictionary<Guid, int> IndexedVersions(IReadOnlyCollection<Guid> vanished)
+        {
+            var versions = new Dictionary<Guid, int>(AlreadyCurrent);
+            foreach (var row in ToEmbed.Concat(PayloadOnly).Where(r => !vanished.Contains(r.PatternId)))
+                versions[row.PatternId] = row.Version;
+            return versions;
+        }
     }
 
     [LoggerMessage(LogLevel.Debug, "Synced {Patterns} patterns: {Embedded} embedded, {PayloadOnly} payload-only, {Deleted} deleted, {Current} already current")]
