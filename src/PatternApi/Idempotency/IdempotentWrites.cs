@@ -10,7 +10,6 @@ using Npgsql;
 using PatternSync.Core.Idempotency;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.Serialization;
-using PatternSync.PatternApi.Apis;
 using PatternSync.PatternApi.Patterns;
 
 namespace PatternSync.PatternApi.Idempotency;
@@ -52,17 +51,15 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or a 422
-    /// when it came with another request) without writing; a concurrent duplicate that loses the race on
-    /// the key's primary key replays the winner's response. Without a key, just writes. The write must
-    /// <see cref="Remember"/> its response in its own unit of work.
+    /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or
+    /// <see cref="PatternChangeResult.KeyReused"/> when it came with another request) without writing; a concurrent
+    /// duplicate that loses the race on the key's primary key replays the winner's response. Without a key, just
+    /// writes. The write must <see cref="Remember"/> its response in its own unit of work.
     /// </summary>
-    public async Task<(PatternResponse? Response, ProblemHttpResult? Problem)> OnceAsync(Request? request, HttpResponse response,
-        Func<Task<(PatternResponse? Response, ProblemHttpResult? Problem)>> write, CancellationToken cancellationToken)
+    public async Task<PatternChangeResult> OnceAsync(Request? request, Func<Task<PatternChangeResult>> write, CancellationToken cancellationToken)
     {
         if (request is null) return await write();
-        var (replay, reused) = await FindAsync(request, response, cancellationToken);
-        if (replay is not null || reused is not null) return (replay, reused);
+        if (await FindAsync(request, cancellationToken) is { } answered) return answered;
         try
         {
             return await write();
@@ -71,7 +68,7 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
             { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_idempotent_requests" })
         {
             db.ChangeTracker.Clear();
-            return await FindAsync(request, response, cancellationToken);
+            return (await FindAsync(request, cancellationToken))!;
         }
     }
 
@@ -87,20 +84,16 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
         });
     }
 
-    /// <summary>The first response to this key, if it was answered; a 422 when the key came with another request.</summary>
-    private async Task<(PatternResponse? Replay, ProblemHttpResult? Problem)> FindAsync(Request request, HttpResponse response, CancellationToken cancellationToken)
+    /// <summary>The first response to this key, replayed, if it was answered; null when it was not.</summary>
+    private async Task<PatternChangeResult?> FindAsync(Request request, CancellationToken cancellationToken)
     {
         var seen = await db.IdempotentRequests.AsNoTracking()
             .FirstOrDefaultAsync(r => r.Caller == request.Caller && r.Key == request.Key, cancellationToken);
-        if (seen is null) return (null, null);
-        if (seen.RequestHash != request.Hash)
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
-                detail: $"The {IdempotencyKeys.Header} '{request.Key}' was sent before with a different request. Use a new key for a new request."));
+        if (seen is null) return null;
+        if (seen.RequestHash != request.Hash) return new PatternChangeResult.KeyReused(request.Key);
         var answer = JsonSerializer.Deserialize<StoredAnswer>(seen.Response, PatternJson.Options)!;
         var replay = answer.Response ?? await ReadAgainAsync(answer.PatternId, cancellationToken);
-        if (replay is null) return (null, PatternProblems.NotFound(answer.PatternId));
-        response.Headers[ReplayedHeader] = "true";
-        return (replay, null);
+        return replay is null ? new PatternChangeResult.NotFound(answer.PatternId) : new PatternChangeResult.Written(replay, Replayed: true);
     }
 
     private async Task<PatternResponse?> ReadAgainAsync(Guid patternId, CancellationToken cancellationToken) =>
