@@ -33,7 +33,7 @@ public static class OutcomesApi
         if (body.Problem is not null) return body.Problem;
         var (success, errors) = ParseOutcome(body.Body!);
         if (success is not { } succeeded) return TypedResults.ValidationProblem(errors, title: "The outcome is not valid");
-        var (idempotent, keyProblem) = IdempotentWrites.Read(request, body.Body!);
+        var (idempotent, keyProblem) = IdempotencyKeyHeader.Read(request, body.Body!);
         if (keyProblem is not null) return keyProblem;
 
         var result = await services.Changes.RecordOutcomeAsync(id, succeeded, idempotent, request.HttpContext.RequestAborted);

@@ -12,7 +12,7 @@ public static class PatternChangeResponses
     /// <summary>The written pattern, with its ETag and, when an idempotency key replayed it, the replay header.</summary>
     public static PatternResponse Written(HttpResponse response, PatternChangeResult.Written written)
     {
-        if (written.Replayed) response.Headers[IdempotentWrites.ReplayedHeader] = "true";
+        if (written.Replayed) response.Headers[IdempotencyKeyHeader.ReplayedHeader] = "true";
         response.Headers.ETag = VersionPreconditions.ETag(written.Pattern.Version);
         return written.Pattern;
     }

@@ -41,7 +41,7 @@ public static class PatternsApi
     {
         var body = await JsonBody.ReadObjectAsync(request, options.Value, "application/json");
         if (body.Problem is not null) return body.Problem;
-        var (idempotent, keyProblem) = IdempotentWrites.Read(request, body.Body!);
+        var (idempotent, keyProblem) = IdempotencyKeyHeader.Read(request, body.Body!);
         if (keyProblem is not null) return keyProblem;
 
         var result = await services.Changes.CreateAsync(body.Body!, idempotent, request.HttpContext.RequestAborted);

@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,17 +10,16 @@ using PatternSync.PatternApi.Patterns;
 namespace PatternSync.PatternApi.Idempotency;
 
 /// <summary>
-/// The <c>Idempotency-Key</c> header on the POST writes (create, outcome). A retry with the same key
-/// gets the first response again, marked <c>Idempotent-Replayed: true</c>, instead of a second pattern
-/// or a second counted outcome; the same key with another request is a 422. The key's row is written
+/// An idempotency key on the POST writes (create, outcome; read by <see cref="IdempotencyKeyHeader"/>). A retry with
+/// the same key gets the first response again, as a replay, instead of a second pattern
+/// or a second counted outcome; the same key with another request is refused. The key's row is written
 /// in the write's own transaction, so the two commit together or not at all, and a concurrent
 /// duplicate waits on the key's primary key, fails, and replays what the first one committed.
 /// The stored answer is bounded (<see cref="StoredAnswer"/>).
 /// </summary>
 public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> options)
 {
-    public const string ReplayedHeader = "Idempotent-Replayed";
-
+    /// <summary>A key as sent by <paramref name="Caller"/>, with the hash of the request it came with.</summary>
     public sealed record Request(string Caller, string Key, string Hash);
 
     /// <summary>
@@ -35,20 +29,6 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
     /// the whole response reads as its id alone, and replays the same way.
     /// </summary>
     private sealed record StoredAnswer(Guid PatternId, PatternResponse? Response);
-
-    /// <summary>Reads the header: no request when it is absent, a 400 naming it when it is unusable.</summary>
-    public static (Request? Request, ValidationProblem? Problem) Read(HttpRequest http, JsonObject body)
-    {
-        if (!http.Headers.TryGetValue(IdempotencyKeys.Header, out var values)) return (null, null);
-        var key = values.ToString();
-        var problem = values.Count != 1 ? "must be sent once." : IdempotencyKeys.Problem(key);
-        if (problem is not null)
-            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeys.Header] = [problem] },
-                title: "The Idempotency-Key header is not valid"));
-        var caller = http.HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Method} {http.Path}\n{body.ToJsonString()}")));
-        return (new Request(caller, key, hash), null);
-    }
 
     /// <summary>
     /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or
