@@ -23,7 +23,8 @@ public sealed class PatternChangesTests(PatternApiFixture api) : IClassFixture<P
         Assert.All(outcomes, outcome => Assert.IsType<PatternChangeResult.Written>(outcome));
         await using var db = api.Database.CreateDbContext();
         var pattern = await db.Patterns.SingleAsync(p => p.PatternId == id);
-        Assert.Equal((8, 6, 2, 0.75, 9), (pattern.MatchCount, pattern.SuccessCount, pattern.FailureCount, pattern.SuccessRate, pattern.Version));
+        Assert.Equal((8, 6, 2, 0.75), (pattern.MatchCount, pattern.SuccessCount, pattern.FailureCount, pattern.SuccessRate));
+        Assert.Equal(9, pattern.Version);
         var versions = await db.OutboxMessages.Where(m => m.MessageType == nameof(PatternOutcomeRecorded))
             .Select(m => m.PatternVersion).OrderBy(v => v).ToListAsync();
         Assert.Equal(Enumerable.Range(2, 8), versions);
@@ -35,7 +36,8 @@ public sealed class PatternChangesTests(PatternApiFixture api) : IClassFixture<P
         var created = await ChangeAsync(changes => changes.CreateAsync(PatternRequests.Seed(), key: null, CancellationToken.None));
         var id = Assert.IsType<PatternChangeResult.Written>(created).Pattern.PatternId;
 
-        Assert.IsType<PatternChangeResult.VersionConflict>(await ChangeAsync(changes => changes.DeleteAsync(id, 2, CancellationToken.None)));
+        Assert.IsType<PatternChangeResult.VersionConflict>(
+            await ChangeAsync(changes => changes.DeleteAsync(id, expectedVersion: 2, CancellationToken.None)));
         Assert.IsType<PatternChangeResult.Deleted>(await ChangeAsync(changes => changes.DeleteAsync(id, 1, CancellationToken.None)));
         Assert.IsType<PatternChangeResult.NotFound>(await ChangeAsync(changes => changes.DeleteAsync(id, null, CancellationToken.None)));
 

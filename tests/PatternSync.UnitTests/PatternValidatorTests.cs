@@ -28,7 +28,7 @@ public sealed class PatternValidatorTests
     [Fact]
     public void A_patch_must_keep_its_status_while_a_create_defaults_it()
     {
-        var body = JsonNode.Parse("""{"pattern_type": "caching", "name": "Read-through cache", "description": "Cache reads."}""")!.AsObject();
+        var body = new JsonObject { ["pattern_type"] = "caching", ["name"] = "Read-through cache", ["description"] = "Cache reads." };
 
         Assert.Equal("active", PatternValidator.Validate(body).Document!.Status);
         Assert.Equal(["is required."], PatternValidator.Validate(body, patch: true).Errors["status"]);

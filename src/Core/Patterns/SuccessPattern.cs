@@ -30,7 +30,7 @@ public sealed class SuccessPattern
     public int MatchCount { get; set; }
     public int SuccessCount { get; set; }
     public int FailureCount { get; set; }
-    /// <summary>SHA-256 of the text that is embedded (<see cref="RefreshDerivedFields"/>); the worker re-embeds only when it changes.</summary>
+    /// <summary>SHA-256 of the embedded text (<see cref="RefreshDerivedFields"/>); the worker re-embeds only when it changes.</summary>
     public required string ContentHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

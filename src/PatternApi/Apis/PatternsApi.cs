@@ -45,7 +45,8 @@ public static class PatternsApi
         if (keyProblem is not null) return keyProblem;
 
         var result = await services.Changes.CreateAsync(body.Body!, idempotent, request.HttpContext.RequestAborted);
-        if (result is PatternChangeResult.Invalid invalid) return TypedResults.ValidationProblem(invalid.Errors, title: "The pattern is not valid");
+        if (result is PatternChangeResult.Invalid invalid)
+            return TypedResults.ValidationProblem(invalid.Errors, title: "The pattern is not valid");
         if (result is not PatternChangeResult.Written written) return PatternChangeResponses.Refused(result);
         var created = PatternChangeResponses.Written(request.HttpContext.Response, written);
         return TypedResults.Created($"/api/v1/patterns/{created.PatternId}", created);

@@ -36,7 +36,8 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
     /// duplicate that loses the race on the key's primary key replays the winner's response. Without a key, just
     /// writes. The write must <see cref="Remember"/> its response in its own unit of work.
     /// </summary>
-    public async Task<PatternChangeResult> OnceAsync(Request? request, Func<Task<PatternChangeResult>> write, CancellationToken cancellationToken)
+    public async Task<PatternChangeResult> OnceAsync(
+        Request? request, Func<Task<PatternChangeResult>> write, CancellationToken cancellationToken)
     {
         if (request is null) return await write();
         if (await FindAsync(request, cancellationToken) is { } answered) return answered;
@@ -73,7 +74,9 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
         if (seen.RequestHash != request.Hash) return new PatternChangeResult.KeyReused(request.Key);
         var answer = JsonSerializer.Deserialize<StoredAnswer>(seen.Response, PatternJson.Options)!;
         var replay = answer.Response ?? await ReadAgainAsync(answer.PatternId, cancellationToken);
-        return replay is null ? new PatternChangeResult.NotFound(answer.PatternId) : new PatternChangeResult.Written(replay, Replayed: true);
+        return replay is null
+            ? new PatternChangeResult.NotFound(answer.PatternId)
+            : new PatternChangeResult.Written(replay, Replayed: true);
     }
 
     private async Task<PatternResponse?> ReadAgainAsync(Guid patternId, CancellationToken cancellationToken) =>

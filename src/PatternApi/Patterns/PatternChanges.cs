@@ -29,7 +29,8 @@ public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, Idem
     }
 
     /// <summary>Applies a JSON merge patch; <paramref name="expectedVersion"/> (If-Match) guards against lost updates.</summary>
-    public async Task<PatternChangeResult> UpdateAsync(Guid id, int? expectedVersion, JsonObject mergePatch, CancellationToken cancellationToken)
+    public async Task<PatternChangeResult> UpdateAsync(
+        Guid id, int? expectedVersion, JsonObject mergePatch, CancellationToken cancellationToken)
     {
         // The row lock serialises writers of one pattern: without an expected version each patch applies to the
         // newest row in turn; with it, a writer that lost the race sees the new version and gets a conflict.
@@ -62,7 +63,8 @@ public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, Idem
     }
 
     /// <summary>One use of the pattern; the row lock makes concurrent outcomes take turns, so none is lost.</summary>
-    public Task<PatternChangeResult> RecordOutcomeAsync(Guid id, bool success, IdempotentWrites.Request? key, CancellationToken cancellationToken) =>
+    public Task<PatternChangeResult> RecordOutcomeAsync(
+        Guid id, bool success, IdempotentWrites.Request? key, CancellationToken cancellationToken) =>
         idempotency.OnceAsync(key, async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -72,10 +74,11 @@ public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, Idem
             var now = clock.GetUtcNowForPostgres();
             pattern.RecordOutcome(success, now);
             pattern.MarkChanged(now);
-            return await SaveAsync(pattern, OutboxMessageFactory.OutcomeRecorded(pattern, success, now), key, transaction, cancellationToken);
+            var message = OutboxMessageFactory.OutcomeRecorded(pattern, success, now);
+            return await SaveAsync(pattern, message, key, transaction, cancellationToken);
         }, cancellationToken);
 
-    /// <summary>Reads the pattern and locks its row until the transaction ends; a refusal when it is absent or at another version.</summary>
+    /// <summary>Reads the pattern and locks its row until the transaction ends; a refusal when absent or at another version.</summary>
     private async Task<(SuccessPattern? Pattern, PatternChangeResult? Refusal)> LockAsync(
         Guid id, int? expectedVersion, CancellationToken cancellationToken)
     {
