@@ -24,8 +24,8 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
-        Assert.False(first.Headers.Contains(IdempotentWrites.ReplayedHeader));
-        Assert.Equal("true", retry.Headers.GetValues(IdempotentWrites.ReplayedHeader).Single());
+        Assert.False(first.Headers.Contains(IdempotencyKeyHeader.ReplayedHeader));
+        Assert.Equal("true", retry.Headers.GetValues(IdempotencyKeyHeader.ReplayedHeader).Single());
         Assert.Equal(first.Headers.Location, retry.Headers.Location);
         Assert.Equal(first.Headers.ETag, retry.Headers.ETag);
         Assert.True(JsonNode.DeepEquals(await first.ReadJsonAsync(), await retry.ReadJsonAsync()));
@@ -80,7 +80,7 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
         var retry = await PostAsync("/api/v1/patterns", large, "large-1");
 
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
-        Assert.Equal("true", retry.Headers.GetValues(IdempotentWrites.ReplayedHeader).Single());
+        Assert.Equal("true", retry.Headers.GetValues(IdempotencyKeyHeader.ReplayedHeader).Single());
         Assert.Equal(first.Headers.Location, retry.Headers.Location);
         Assert.Equal(first.Headers.ETag, retry.Headers.ETag);
         Assert.True(JsonNode.DeepEquals(await first.ReadJsonAsync(), await retry.ReadJsonAsync()));

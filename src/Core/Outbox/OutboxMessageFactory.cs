@@ -24,11 +24,10 @@ public static class OutboxMessageFactory
             ChangedFields = changedFields,
         }, now);
 
-    /// <param name="version">The version the deletion makes: one past the row's last version.</param>
-    public static OutboxMessage Deleted(SuccessPattern pattern, int version, DateTimeOffset now) =>
+    public static OutboxMessage Deleted(SuccessPattern pattern, DateTimeOffset now) =>
         For(new PatternDeleted
         {
-            PatternId = pattern.PatternId, Version = version, PatternType = pattern.PatternType,
+            PatternId = pattern.PatternId, Version = pattern.Version, PatternType = pattern.PatternType,
             Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = now,
         }, now);
 

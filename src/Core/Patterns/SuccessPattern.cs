@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace PatternSync.Core.Patterns;
 
 /// <summary>
@@ -21,13 +23,14 @@ public sealed class SuccessPattern
     public required string Status { get; set; }
     /// <summary>Increments on every change, statistics included; the sync's version guard orders on it.</summary>
     public int Version { get; set; }
-    /// <summary>Derived from <see cref="QualityMetrics"/> by <see cref="Patterns.QualityScore.From"/>.</summary>
+    /// <summary>Derived from <see cref="QualityMetrics"/> by <see cref="RefreshDerivedFields"/>.</summary>
     public double QualityScore { get; set; }
+    /// <summary>Derived from the counts by <see cref="RecordOutcome"/>; null until the first outcome.</summary>
     public double? SuccessRate { get; set; }
     public int MatchCount { get; set; }
     public int SuccessCount { get; set; }
     public int FailureCount { get; set; }
-    /// <summary>SHA-256 of the text that is embedded; the worker re-embeds only when it changes.</summary>
+    /// <summary>SHA-256 of the embedded text (<see cref="RefreshDerivedFields"/>); the worker re-embeds only when it changes.</summary>
     public required string ContentHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -35,4 +38,28 @@ public sealed class SuccessPattern
     /// <summary>The version the vector index holds, written by the sync worker.</summary>
     public int? IndexedVersion { get; set; }
     public DateTimeOffset? IndexedAt { get; set; }
+
+    /// <summary>Advances the change counter the sync's version guard orders on; every change, deletion included, calls it once.</summary>
+    public void MarkChanged(DateTimeOffset now)
+    {
+        Version++;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Recomputes the fields derived from the written ones: the quality score and the content hash.</summary>
+    public void RefreshDerivedFields()
+    {
+        QualityScore = Patterns.QualityScore.From(JsonNode.Parse(QualityMetrics) as JsonObject);
+        ContentHash = PatternEmbeddingText.Hash(PatternEmbeddingText.Compose(this));
+    }
+
+    /// <summary>Counts one use of the pattern and recomputes its success rate.</summary>
+    public void RecordOutcome(bool success, DateTimeOffset now)
+    {
+        MatchCount++;
+        if (success) SuccessCount++;
+        else FailureCount++;
+        SuccessRate = Math.Round((double)SuccessCount / (SuccessCount + FailureCount), 6);
+        LastMatchedAt = now;
+    }
 }

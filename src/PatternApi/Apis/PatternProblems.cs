@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PatternSync.Core.Idempotency;
 
 namespace PatternSync.PatternApi.Apis;
 
@@ -19,4 +20,8 @@ public static class PatternProblems
     public static ProblemHttpResult VersionMismatch(int currentVersion) =>
         TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern has changed",
             detail: $"If-Match does not match the current version {currentVersion}; read the pattern again and retry.");
+
+    public static ProblemHttpResult KeyReused(string key) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+            detail: $"The {IdempotencyKeys.Header} '{key}' was sent before with a different request. Use a new key for a new request.");
 }

@@ -1,12 +1,11 @@
 using PatternSync.Core.Persistence;
-using PatternSync.PatternApi.Idempotency;
+using PatternSync.PatternApi.Patterns;
 
 namespace PatternSync.PatternApi.Apis;
 
-/// <summary>What the pattern handlers need, bound with [AsParameters].</summary>
-public sealed class PatternServices(PatternDbContext db, TimeProvider clock, IdempotentWrites idempotency)
+/// <summary>What the pattern handlers need, bound with [AsParameters]: reads use the store, writes <see cref="PatternChanges"/>.</summary>
+public sealed class PatternServices(PatternDbContext db, PatternChanges changes)
 {
     public PatternDbContext Db { get; } = db;
-    public TimeProvider Clock { get; } = clock;
-    public IdempotentWrites Idempotency { get; } = idempotency;
+    public PatternChanges Changes { get; } = changes;
 }

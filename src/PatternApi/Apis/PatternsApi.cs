@@ -1,10 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PatternSync.Core.Outbox;
-using PatternSync.Core.Patterns;
-using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Http;
 using PatternSync.PatternApi.Idempotency;
 using PatternSync.PatternApi.Patterns;
@@ -13,9 +9,8 @@ using PatternSync.PatternApi.Security;
 namespace PatternSync.PatternApi.Apis;
 
 /// <summary>
-/// <c>/api/v1/patterns</c>: create, read, list, merge-patch and delete success patterns. Every change
-/// saves the pattern and exactly one outbox row in one transaction; the relay publishes the row.
-/// A create with an Idempotency-Key is written once however often it is retried (<see cref="IdempotentWrites"/>).
+/// <c>/api/v1/patterns</c>: create, read, list, merge-patch and delete success patterns. Every change is
+/// written by <see cref="PatternChanges"/>; a handler parses the request, calls it and maps its result.
 /// </summary>
 public static class PatternsApi
 {
@@ -46,24 +41,14 @@ public static class PatternsApi
     {
         var body = await JsonBody.ReadObjectAsync(request, options.Value, "application/json");
         if (body.Problem is not null) return body.Problem;
-        var (idempotent, keyProblem) = IdempotentWrites.Read(request, body.Body!);
+        var (idempotent, keyProblem) = IdempotencyKeyHeader.Read(request, body.Body!);
         if (keyProblem is not null) return keyProblem;
-        var (document, errors) = PatternValidator.Validate(body.Body!);
-        if (document is null) return TypedResults.ValidationProblem(errors, title: "The pattern is not valid");
 
-        var (created, problem) = await services.Idempotency.OnceAsync(idempotent, request.HttpContext.Response, async () =>
-        {
-            var now = services.Clock.GetUtcNowForPostgres();
-            var pattern = document.ToNewPattern(Guid.CreateVersion7(now), now);
-            var response = PatternResponse.From(pattern);
-            services.Db.Patterns.Add(pattern);
-            services.Db.OutboxMessages.Add(OutboxMessageFactory.Created(pattern, now));
-            if (idempotent is not null) services.Idempotency.Remember(idempotent, response);
-            await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
-            return (response, (ProblemHttpResult?)null);
-        }, request.HttpContext.RequestAborted);
-        if (problem is not null) return problem;
-        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(created!.Version);
+        var result = await services.Changes.CreateAsync(body.Body!, idempotent, request.HttpContext.RequestAborted);
+        if (result is PatternChangeResult.Invalid invalid)
+            return TypedResults.ValidationProblem(invalid.Errors, title: "The pattern is not valid");
+        if (result is not PatternChangeResult.Written written) return PatternChangeResponses.Refused(result);
+        var created = PatternChangeResponses.Written(request.HttpContext.Response, written);
         return TypedResults.Created($"/api/v1/patterns/{created.PatternId}", created);
     }
 
@@ -95,29 +80,11 @@ public static class PatternsApi
         var body = await JsonBody.ReadObjectAsync(request, options.Value, MergePatchMediaType, "application/json");
         if (body.Problem is not null) return body.Problem;
 
-        // The row lock serialises writers of one pattern: without If-Match each patch applies to the
-        // newest row in turn; with it, a writer that lost the race sees the new version and gets 412.
-        await using var transaction = await services.Db.Database.BeginTransactionAsync(request.HttpContext.RequestAborted);
-        var pattern = await LockAsync(services, id, request.HttpContext.RequestAborted);
-        if (pattern is null) return PatternProblems.NotFound(id);
-        if (expectedVersion is { } expected && expected != pattern.Version) return PatternProblems.VersionMismatch(pattern.Version);
-
-        var merged = (JsonObject)JsonMergePatch.Apply(PatternDocument.ToJson(pattern), body.Body)!;
-        var (document, errors) = PatternValidator.Validate(merged, patch: true);
-        if (document is null) return TypedResults.ValidationProblem(errors, title: "The patched pattern is not valid");
-
-        var changed = document.ApplyTo(pattern);
-        if (changed.Count > 0)
-        {
-            var now = services.Clock.GetUtcNowForPostgres();
-            pattern.Version++;
-            pattern.UpdatedAt = now;
-            services.Db.OutboxMessages.Add(OutboxMessageFactory.Updated(pattern, changed, now));
-            await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
-            await transaction.CommitAsync(request.HttpContext.RequestAborted);
-        }
-        request.HttpContext.Response.Headers.ETag = VersionPreconditions.ETag(pattern.Version);
-        return TypedResults.Ok(PatternResponse.From(pattern));
+        var result = await services.Changes.UpdateAsync(id, expectedVersion, body.Body!, request.HttpContext.RequestAborted);
+        if (result is PatternChangeResult.Invalid invalid)
+            return TypedResults.ValidationProblem(invalid.Errors, title: "The patched pattern is not valid");
+        if (result is not PatternChangeResult.Written written) return PatternChangeResponses.Refused(result);
+        return TypedResults.Ok(PatternChangeResponses.Written(request.HttpContext.Response, written));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeletePattern(
@@ -126,19 +93,7 @@ public static class PatternsApi
         if (!Guid.TryParse(patternId, out var id)) return PatternProblems.BadPatternId();
         if (!VersionPreconditions.TryParseIfMatch(request.Headers.IfMatch, out var expectedVersion)) return PatternProblems.BadIfMatch();
 
-        await using var transaction = await services.Db.Database.BeginTransactionAsync(request.HttpContext.RequestAborted);
-        var pattern = await LockAsync(services, id, request.HttpContext.RequestAborted);
-        if (pattern is null) return PatternProblems.NotFound(id);
-        if (expectedVersion is { } expected && expected != pattern.Version) return PatternProblems.VersionMismatch(pattern.Version);
-
-        services.Db.Patterns.Remove(pattern);
-        services.Db.OutboxMessages.Add(OutboxMessageFactory.Deleted(pattern, pattern.Version + 1, services.Clock.GetUtcNowForPostgres()));
-        await services.Db.SaveChangesAsync(request.HttpContext.RequestAborted);
-        await transaction.CommitAsync(request.HttpContext.RequestAborted);
-        return TypedResults.NoContent();
+        var result = await services.Changes.DeleteAsync(id, expectedVersion, request.HttpContext.RequestAborted);
+        return result is PatternChangeResult.Deleted ? TypedResults.NoContent() : PatternChangeResponses.Refused(result);
     }
-
-    /// <summary>Reads the pattern and locks its row until the transaction ends.</summary>
-    public static Task<SuccessPattern?> LockAsync(PatternServices services, Guid id, CancellationToken cancellationToken) =>
-        services.Db.Patterns.FromSql($"SELECT * FROM success_patterns WHERE pattern_id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
 }

@@ -9,6 +9,7 @@ using PatternSync.PatternApi.Operations;
 using PatternSync.PatternApi.Security;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
+using PatternSync.PatternApi.Patterns;
 
 namespace PatternSync.PatternApi.Extensions;
 
@@ -19,7 +20,7 @@ public static class ApplicationExtensions
         builder.AddPatternStore();
         builder.AddPatternBus();
         builder.AddOutboxRelay();
-        builder.AddIdempotentWrites();
+        builder.AddPatternChanges();
         builder.AddPatternEmbeddings();
         builder.AddPatternVectorIndex();
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();

@@ -1,32 +1,25 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PatternSync.Core.Idempotency;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.Serialization;
-using PatternSync.PatternApi.Apis;
 using PatternSync.PatternApi.Patterns;
 
 namespace PatternSync.PatternApi.Idempotency;
 
 /// <summary>
-/// The <c>Idempotency-Key</c> header on the POST writes (create, outcome). A retry with the same key
-/// gets the first response again, marked <c>Idempotent-Replayed: true</c>, instead of a second pattern
-/// or a second counted outcome; the same key with another request is a 422. The key's row is written
+/// An idempotency key on the POST writes (create, outcome; read by <see cref="IdempotencyKeyHeader"/>). A retry with
+/// the same key gets the first response again, as a replay, instead of a second pattern
+/// or a second counted outcome; the same key with another request is refused. The key's row is written
 /// in the write's own transaction, so the two commit together or not at all, and a concurrent
 /// duplicate waits on the key's primary key, fails, and replays what the first one committed.
 /// The stored answer is bounded (<see cref="StoredAnswer"/>).
 /// </summary>
 public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> options)
 {
-    public const string ReplayedHeader = "Idempotent-Replayed";
-
+    /// <summary>A key as sent by <paramref name="Caller"/>, with the hash of the request it came with.</summary>
     public sealed record Request(string Caller, string Key, string Hash);
 
     /// <summary>
@@ -37,32 +30,17 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
     /// </summary>
     private sealed record StoredAnswer(Guid PatternId, PatternResponse? Response);
 
-    /// <summary>Reads the header: no request when it is absent, a 400 naming it when it is unusable.</summary>
-    public static (Request? Request, ValidationProblem? Problem) Read(HttpRequest http, JsonObject body)
-    {
-        if (!http.Headers.TryGetValue(IdempotencyKeys.Header, out var values)) return (null, null);
-        var key = values.ToString();
-        var problem = values.Count != 1 ? "must be sent once." : IdempotencyKeys.Problem(key);
-        if (problem is not null)
-            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeys.Header] = [problem] },
-                title: "The Idempotency-Key header is not valid"));
-        var caller = http.HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Method} {http.Path}\n{body.ToJsonString()}")));
-        return (new Request(caller, key, hash), null);
-    }
-
     /// <summary>
-    /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or a 422
-    /// when it came with another request) without writing; a concurrent duplicate that loses the race on
-    /// the key's primary key replays the winner's response. Without a key, just writes. The write must
-    /// <see cref="Remember"/> its response in its own unit of work.
+    /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or
+    /// <see cref="PatternChangeResult.KeyReused"/> when it came with another request) without writing; a concurrent
+    /// duplicate that loses the race on the key's primary key replays the winner's response. Without a key, just
+    /// writes. The write must <see cref="Remember"/> its response in its own unit of work.
     /// </summary>
-    public async Task<(PatternResponse? Response, ProblemHttpResult? Problem)> OnceAsync(Request? request, HttpResponse response,
-        Func<Task<(PatternResponse? Response, ProblemHttpResult? Problem)>> write, CancellationToken cancellationToken)
+    public async Task<PatternChangeResult> OnceAsync(
+        Request? request, Func<Task<PatternChangeResult>> write, CancellationToken cancellationToken)
     {
         if (request is null) return await write();
-        var (replay, reused) = await FindAsync(request, response, cancellationToken);
-        if (replay is not null || reused is not null) return (replay, reused);
+        if (await FindAsync(request, cancellationToken) is { } answered) return answered;
         try
         {
             return await write();
@@ -71,7 +49,7 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
             { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_idempotent_requests" })
         {
             db.ChangeTracker.Clear();
-            return await FindAsync(request, response, cancellationToken);
+            return (await FindAsync(request, cancellationToken))!;
         }
     }
 
@@ -87,20 +65,18 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
         });
     }
 
-    /// <summary>The first response to this key, if it was answered; a 422 when the key came with another request.</summary>
-    private async Task<(PatternResponse? Replay, ProblemHttpResult? Problem)> FindAsync(Request request, HttpResponse response, CancellationToken cancellationToken)
+    /// <summary>The first response to this key, replayed, if it was answered; null when it was not.</summary>
+    private async Task<PatternChangeResult?> FindAsync(Request request, CancellationToken cancellationToken)
     {
         var seen = await db.IdempotentRequests.AsNoTracking()
             .FirstOrDefaultAsync(r => r.Caller == request.Caller && r.Key == request.Key, cancellationToken);
-        if (seen is null) return (null, null);
-        if (seen.RequestHash != request.Hash)
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
-                detail: $"The {IdempotencyKeys.Header} '{request.Key}' was sent before with a different request. Use a new key for a new request."));
+        if (seen is null) return null;
+        if (seen.RequestHash != request.Hash) return new PatternChangeResult.KeyReused(request.Key);
         var answer = JsonSerializer.Deserialize<StoredAnswer>(seen.Response, PatternJson.Options)!;
         var replay = answer.Response ?? await ReadAgainAsync(answer.PatternId, cancellationToken);
-        if (replay is null) return (null, PatternProblems.NotFound(answer.PatternId));
-        response.Headers[ReplayedHeader] = "true";
-        return (replay, null);
+        return replay is null
+            ? new PatternChangeResult.NotFound(answer.PatternId)
+            : new PatternChangeResult.Written(replay, Replayed: true);
     }
 
     private async Task<PatternResponse?> ReadAgainAsync(Guid patternId, CancellationToken cancellationToken) =>

@@ -75,8 +75,7 @@ public sealed record PatternDocument(
         Set("tags", pattern.Tags, Tags.ToArray(), v => pattern.Tags = v, TagsComparer.Instance);
         Set("status", pattern.Status, Status, v => pattern.Status = v);
 
-        pattern.QualityScore = QualityScore.From(QualityMetrics);
-        pattern.ContentHash = PatternEmbeddingText.Hash(PatternEmbeddingText.Compose(pattern));
+        pattern.RefreshDerivedFields();
         return changed;
     }
 

@@ -26,33 +26,10 @@ public static partial class PatternValidator
         var errors = new ValidationErrors();
         void Fail(string field, string message) => errors.Add(field, message);
 
-        foreach (var (field, _) in body)
-        {
-            if (ReadOnlyFields.Contains(field)) Fail(field, "is read-only: the server maintains it.");
-            else if (!PatternDocument.WritableFields.Contains(field)) Fail(field, "is not a field of a pattern.");
-        }
-
-        var patternType = RequiredString(body, "pattern_type", Fail);
-        if (patternType is not null && !PatternTypeRegex().IsMatch(patternType))
-            Fail("pattern_type", "must be snake_case: a lower-case letter, then 1 to 63 lower-case letters, digits or '_'.");
-
-        var name = RequiredString(body, "name", Fail)?.Trim();
-        if (name is not null)
-        {
-            if (name.Length is < PatternLimits.MinNameLength or > PatternLimits.MaxNameLength)
-                Fail("name", $"must be {PatternLimits.MinNameLength} to {PatternLimits.MaxNameLength} characters.");
-            if (name.Any(char.IsControl)) Fail("name", "must not contain control characters.");
-        }
-
-        var description = RequiredString(body, "description", Fail)?.Trim();
-        if (description is not null)
-        {
-            if (description.Length is 0 or > PatternLimits.MaxDescriptionLength)
-                Fail("description", $"must be 1 to {PatternLimits.MaxDescriptionLength} characters.");
-            if (description.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
-                Fail("description", "must not contain control characters other than line breaks and tabs.");
-        }
-
+        RejectUnwritableFields(body, Fail);
+        var patternType = PatternType(body, Fail);
+        var name = Name(body, Fail);
+        var description = Description(body, Fail);
         var context = OptionalObject(body, "context", Fail);
         var executionTrace = OptionalObject(body, "execution_trace", Fail) ?? [];
         var successCriteria = OptionalObject(body, "success_criteria", Fail) ?? [];
@@ -60,16 +37,59 @@ public static partial class PatternValidator
         var performanceData = OptionalObject(body, "performance_data", Fail) ?? [];
         ValidateSteps(executionTrace, Fail);
         ValidateRatios(qualityMetrics, Fail);
-
         var tags = ValidateTags(body, Fail);
-
-        var status = body.ContainsKey("status") || patch ? RequiredString(body, "status", Fail) : PatternStatus.Active;
-        if (status is not null && !PatternStatus.IsKnown(status))
-            Fail("status", $"must be one of: {string.Join(", ", PatternStatus.All)}.");
+        var status = Status(body, patch, Fail);
 
         if (errors.Any) return (null, errors.ToDictionary());
         return (new PatternDocument(patternType!, name!, description!, context, executionTrace, successCriteria,
             qualityMetrics, performanceData, tags, status!), errors.ToDictionary());
+    }
+
+    private static void RejectUnwritableFields(JsonObject body, Action<string, string> fail)
+    {
+        foreach (var (field, _) in body)
+        {
+            if (ReadOnlyFields.Contains(field)) fail(field, "is read-only: the server maintains it.");
+            else if (!PatternDocument.WritableFields.Contains(field)) fail(field, "is not a field of a pattern.");
+        }
+    }
+
+    private static string? PatternType(JsonObject body, Action<string, string> fail)
+    {
+        var patternType = RequiredString(body, "pattern_type", fail);
+        if (patternType is not null && !PatternTypeRegex().IsMatch(patternType))
+            fail("pattern_type", "must be snake_case: a lower-case letter, then 1 to 63 lower-case letters, digits or '_'.");
+        return patternType;
+    }
+
+    private static string? Name(JsonObject body, Action<string, string> fail)
+    {
+        var name = RequiredString(body, "name", fail)?.Trim();
+        if (name is null) return null;
+        if (name.Length is < PatternLimits.MinNameLength or > PatternLimits.MaxNameLength)
+            fail("name", $"must be {PatternLimits.MinNameLength} to {PatternLimits.MaxNameLength} characters.");
+        if (name.Any(char.IsControl)) fail("name", "must not contain control characters.");
+        return name;
+    }
+
+    private static string? Description(JsonObject body, Action<string, string> fail)
+    {
+        var description = RequiredString(body, "description", fail)?.Trim();
+        if (description is null) return null;
+        if (description.Length is 0 or > PatternLimits.MaxDescriptionLength)
+            fail("description", $"must be 1 to {PatternLimits.MaxDescriptionLength} characters.");
+        if (description.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
+            fail("description", "must not contain control characters other than line breaks and tabs.");
+        return description;
+    }
+
+    /// <summary>Only a create may leave status out, for its default; a merged patch must keep it.</summary>
+    private static string? Status(JsonObject body, bool patch, Action<string, string> fail)
+    {
+        var status = body.ContainsKey("status") || patch ? RequiredString(body, "status", fail) : PatternStatus.Active;
+        if (status is not null && !PatternStatus.IsKnown(status))
+            fail("status", $"must be one of: {string.Join(", ", PatternStatus.All)}.");
+        return status;
     }
 
     private static string? RequiredString(JsonObject body, string field, Action<string, string> fail)
