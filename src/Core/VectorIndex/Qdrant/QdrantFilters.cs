@@ -5,7 +5,7 @@ using QdrantRange = Qdrant.Client.Grpc.Range;
 
 namespace PatternSync.Core.VectorIndex.Qdrant;
 
-/// <summary>Translates filters to Qdrant's: the seed's search filter, and the version guard of every write.</summary>
+/// <summary>Qdrant's filters: a search's <see cref="PatternFilter"/>, and the version guard of every write.</summary>
 internal static class QdrantFilters
 {
     public static Filter? Search(PatternFilter filter)
