@@ -27,7 +27,8 @@ public sealed class ApiSurfaceTests(PatternApiFixture api) : IClassFixture<Patte
     {
         var document = (await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var schemas = document["components"]!["schemas"]!;
-        JsonNode Resolve(JsonNode schema) => schema["$ref"] is { } reference ? schemas[reference.GetValue<string>().Split('/')[^1]]! : schema;
+        JsonNode Resolve(JsonNode schema) =>
+            schema["$ref"] is { } reference ? schemas[reference.GetValue<string>().Split('/')[^1]]! : schema;
 
         var body = document["paths"]!["/api/v1/patterns/match"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
         var filters = Resolve(Resolve(body)["properties"]!["filters"]!);

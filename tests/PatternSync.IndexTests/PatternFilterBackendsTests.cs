@@ -11,7 +11,8 @@ namespace PatternSync.IndexTests;
 /// The filter's translations agree: the same filter over the same patterns picks the same ids in memory,
 /// in SQL through EF Core on the real PostgreSQL, and in Qdrant (the stand-in, or a real one).
 /// </summary>
-public sealed class PatternFilterBackendsTests(PatternFilterBackendsTests.Backends backends) : IClassFixture<PatternFilterBackendsTests.Backends>
+public sealed class PatternFilterBackendsTests(PatternFilterBackendsTests.Backends backends)
+    : IClassFixture<PatternFilterBackendsTests.Backends>
 {
     private static readonly SuccessPattern[] Patterns =
     [
@@ -25,7 +26,10 @@ public sealed class PatternFilterBackendsTests(PatternFilterBackendsTests.Backen
     public static TheoryData<string, PatternFilter, string[]> Filters => new()
     {
         { "no filter", PatternFilter.None, ["a", "b", "c", "d", "e"] },
-        { "empty lists with all_tags", new PatternFilter { PatternTypes = [], Statuses = [], Tags = [], AllTags = true }, ["a", "b", "c", "d", "e"] },
+        {
+            "empty lists with all_tags", new PatternFilter { PatternTypes = [], Statuses = [], Tags = [], AllTags = true },
+            ["a", "b", "c", "d", "e"]
+        },
         { "types any", new PatternFilter { PatternTypes = ["caching", "ci_pipeline"] }, ["a", "b", "d", "e"] },
         { "statuses any", new PatternFilter { Statuses = ["deprecated", "archived"] }, ["c", "d"] },
         { "tags any", new PatternFilter { Tags = ["redis", "python"] }, ["a", "b", "d"] },
@@ -34,7 +38,10 @@ public sealed class PatternFilterBackendsTests(PatternFilterBackendsTests.Backen
         { "min quality inclusive", new PatternFilter { MinQualityScore = 0.9 }, ["a", "c"] },
         { "min success rate skips null", new PatternFilter { MinSuccessRate = 0.5 }, ["a", "d", "e"] },
         { "min success rate zero skips null", new PatternFilter { MinSuccessRate = 0 }, ["a", "c", "d", "e"] },
-        { "combined", new PatternFilter { PatternTypes = ["caching"], Tags = ["redis"], AllTags = true, MinQualityScore = 0.6 }, ["a", "b"] },
+        {
+            "combined", new PatternFilter { PatternTypes = ["caching"], Tags = ["redis"], AllTags = true, MinQualityScore = 0.6 },
+            ["a", "b"]
+        },
         { "nothing matches", new PatternFilter { Tags = ["cobol"] }, [] },
     };
 
@@ -47,7 +54,8 @@ public sealed class PatternFilterBackendsTests(PatternFilterBackendsTests.Backen
         var inMemory = Patterns.Where(p => filter.Matches(PatternPayload.From(p))).Select(p => p.PatternId).ToHashSet();
         await using var db = backends.Database.CreateDbContext();
         var inSql = (await db.Patterns.AsNoTracking().Matching(filter).Select(p => p.PatternId).ToListAsync()).ToHashSet();
-        var inQdrant = (await backends.Qdrant.SearchAsync(new float[] { 1, 0, 0, 0 }, filter, 100, 0f)).Select(m => m.PatternId).ToHashSet();
+        var hits = await backends.Qdrant.SearchAsync(new float[] { 1, 0, 0, 0 }, filter, 100, 0f);
+        var inQdrant = hits.Select(m => m.PatternId).ToHashSet();
 
         Assert.Equal(ids, inMemory);
         Assert.Equal(ids, inSql);
@@ -56,7 +64,8 @@ public sealed class PatternFilterBackendsTests(PatternFilterBackendsTests.Backen
 
     private static Guid Id(string name) => new($"00000000-0000-0000-0000-00000000000{name}");
 
-    private static SuccessPattern Row(string name, string type, string status, double quality, double? successRate, params string[] tags) => new()
+    private static SuccessPattern Row(
+        string name, string type, string status, double quality, double? successRate, params string[] tags) => new()
     {
         PatternId = Id(name), PatternType = type, Name = name, Description = name, ContextHash = "context", ExecutionTrace = "{}",
         SuccessCriteria = "{}", QualityMetrics = "{}", PerformanceData = "{}", Tags = tags, Status = status, Version = 1,

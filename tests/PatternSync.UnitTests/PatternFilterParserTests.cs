@@ -65,7 +65,8 @@ public sealed class PatternFilterParserTests
     private static PatternFilter FromJson(string json, out Dictionary<string, string> errors)
     {
         var found = new Dictionary<string, string>();
-        var filter = PatternFilterParser.FromJson(JsonNode.Parse(json)!.AsObject(), "filters.", (path, message) => found.TryAdd(path, message));
+        var filter = PatternFilterParser.FromJson(
+            JsonNode.Parse(json)!.AsObject(), "filters.", (path, message) => found.TryAdd(path, message));
         errors = found;
         return filter;
     }

@@ -88,7 +88,9 @@ public abstract class MatchTests(PipelineFixture pipeline)
         var one = await CreateTaggedAsync("Warm the cache from the access log", first);
         await pipeline.ConvergedAsync([both, one]);
 
-        var request = $$"""{"intent": "warm the cache before a deploy", "min_confidence": 0.0, "limit": 100, "filters": {"tags": ["{{first}}", "{{second}}"]""";
+        var request = $$"""
+            {"intent": "warm the cache", "min_confidence": 0.0, "limit": 100, "filters": {"tags": ["{{first}}", "{{second}}"]
+            """;
         var any = await MatchAsync(request + "}}");
         var all = await MatchAsync(request + """, "all_tags": true}}""");
 
@@ -162,7 +164,8 @@ public abstract class MatchTests(PipelineFixture pipeline)
     private async Task<Guid> CreateTaggedAsync(string name, params string[] tags)
     {
         var id = await pipeline.CreatePatternAsync(Client, name);
-        await PipelineFixture.PatchAsync(Client, id, new JsonObject { ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode?)t)]) }.ToJsonString());
+        var patch = new JsonObject { ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode?)t)]) };
+        await PipelineFixture.PatchAsync(Client, id, patch.ToJsonString());
         return id;
     }
 

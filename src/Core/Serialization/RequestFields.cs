@@ -38,7 +38,8 @@ public static class RequestFields
         return accepted;
     }
 
-    public static List<string> JsonStrings(JsonObject body, string field, string path, int maxCount, int maxLength, Action<string, string> fail) =>
+    public static List<string> JsonStrings(
+        JsonObject body, string field, string path, int maxCount, int maxLength, Action<string, string> fail) =>
         Strings(JsonStringArray(body, field, path, fail), path, maxCount, maxLength, fail);
 
     /// <summary>A JSON number from 0 to 1, or null when the field is absent.</summary>
