@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PatternSync.Core.Filters;
 using PatternSync.PatternApi.Security;
 using PatternSync.Testing;
 
@@ -20,6 +21,20 @@ public sealed class ApiSurfaceTests(PatternApiFixture api) : IClassFixture<Patte
         Assert.Contains("/api/v1/patterns", paths.Select(p => p.Key));
         Assert.Contains("/api/v1/patterns/{patternId}", paths.Select(p => p.Key));
         Assert.NotNull(paths["/api/v1/patterns/{patternId}"]!["patch"]);
+    }
+
+    [Fact]
+    public async Task The_match_schema_advertises_exactly_the_filters_the_parser_reads()
+    {
+        var document = (await _client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var schemas = document["components"]!["schemas"]!;
+        JsonNode Resolve(JsonNode schema) =>
+            schema["$ref"] is { } reference ? schemas[reference.GetValue<string>().Split('/')[^1]]! : schema;
+
+        var body = document["paths"]!["/api/v1/patterns/match"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        var filters = Resolve(Resolve(body)["properties"]!["filters"]!);
+
+        Assert.Equal(PatternFilterParser.JsonFields.Order(), filters["properties"]!.AsObject().Select(p => p.Key).Order());
     }
 
     [Fact]

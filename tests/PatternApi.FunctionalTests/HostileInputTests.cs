@@ -110,7 +110,7 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
         foreach (var (filter, value) in new (string, JsonNode)[]
                  {
                      ("statuses", new JsonArray("deleted")), ("statuses", "active"), ("pattern_types", 5), ("pattern_types", new JsonArray(5)), ("tags", new JsonArray(new JsonObject())),
-                     ("min_quality_score", 7), ("min_success_rate", "x"), ("colour", "red"),
+                     ("min_quality_score", 7), ("min_success_rate", "x"), ("all_tags", "yes"), ("colour", "red"),
                  })
             yield return (HttpMethod.Post, $"{patterns}/match", new JsonObject { ["intent"] = "x", ["filters"] = new JsonObject { [filter] = value } }.ToJsonString(), "application/json", null);
         // Numbers a double cannot hold or that PostgreSQL prints long, in every free-form document and in a match context.

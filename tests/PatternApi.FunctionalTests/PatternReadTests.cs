@@ -75,6 +75,8 @@ public sealed class PatternReadTests(PatternApiFixture api) : IClassFixture<Patt
     [InlineData("min_success_rate=abc", "min_success_rate")]
     [InlineData("sort=colour", "sort")]
     [InlineData("tag_match=some", "tag_match")]
+    [InlineData("tag=", "tag[0]")]
+    [InlineData("pattern_type=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "pattern_type[0]")]
     [InlineData("cursor=bm90LWEtY3Vyc29y", "cursor")]
     [InlineData("colour=blue", "colour")]
     public async Task Invalid_listing_parameters_get_400_naming_them(string query, string field)

@@ -1,5 +1,6 @@
 using Npgsql;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.Filters;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Postgres;
 using PatternSync.Testing;
@@ -38,13 +39,13 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         Assert.Equal(0, await otherProcess.CountAsync());
 
         await Index.UpsertAsync([Point(Payload(id), 1, 0, 0, 0)]);
-        Assert.Equal([id], (await otherProcess.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 5, 0f)).Select(m => m.PatternId));
+        Assert.Equal([id], (await otherProcess.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 5, 0f)).Select(m => m.PatternId));
 
         await Index.SetPayloadAsync([Payload(id, version: 2, status: "archived")]);
-        Assert.Equal(1, await otherProcess.CountAsync(new PatternSearchFilter { Statuses = ["archived"] }));
+        Assert.Equal(1, await otherProcess.CountAsync(new PatternFilter { Statuses = ["archived"] }));
 
         await Index.DeleteUnconditionallyAsync([id]);
-        Assert.Empty(await otherProcess.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 5, 0f));
+        Assert.Empty(await otherProcess.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 5, 0f));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         foreach (var chunk in points.Chunk(500)) await Index.UpsertAsync(chunk);
 
         Assert.Equal(4500, await otherProcess.CountAsync());
-        var best = await otherProcess.SearchAsync(new float[] { 0, 1, 0, 0 }, PatternSearchFilter.None, 3, 0f);
+        var best = await otherProcess.SearchAsync(new float[] { 0, 1, 0, 0 }, PatternFilter.None, 3, 0f);
         Assert.All(best, match => Assert.Equal(6, points.Single(p => p.Payload.PatternId == match.PatternId).Vector.Span[1]));
     }
 
@@ -91,7 +92,7 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         await transaction.CommitAsync();
         await lateBatch;
 
-        var best = await otherProcess.SearchAsync(new float[] { 0, 1, 0, 0 }, PatternSearchFilter.None, 2, 0.9f);
+        var best = await otherProcess.SearchAsync(new float[] { 0, 1, 0, 0 }, PatternFilter.None, 2, 0.9f);
         Assert.Equal(new[] { early, locked }.Order(), best.Select(m => m.PatternId).Order());
         Assert.All(best, match => Assert.Equal(2, match.Version));
     }
@@ -105,14 +106,14 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         await otherModel.UpsertAsync([Point(Payload(Guid.NewGuid()), 1, 0, 0, 0, 0, 0, 0, 0)]);
 
         var reader = new PostgresPatternIndex(fixture.DataSource, Model);
-        await Assert.ThrowsAsync<VectorIndexMismatchException>(() => reader.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 5, 0f));
+        await Assert.ThrowsAsync<VectorIndexMismatchException>(() => reader.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 5, 0f));
         Assert.Equal(1, await reader.CountAsync());
 
         // Once the other model's point is replaced by this model's (a rebuild), searches answer again.
         await fixture.Database.ExecuteAsync("DELETE FROM pattern_vectors WHERE model <> 'test-model/4'");
         await Index.UpsertAsync([Point(Payload(Guid.NewGuid()), 0, 1, 0, 0)]);
         var fresh = new PostgresPatternIndex(fixture.DataSource, Model);
-        Assert.Equal(mine, (await fresh.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 1, 0f))[0].PatternId);
+        Assert.Equal(mine, (await fresh.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 1, 0f))[0].PatternId);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.Filters;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.Testing;
@@ -186,7 +187,7 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
             {
                 try
                 {
-                    if ((await readerIndex.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 1, 0f)).Count != 1) failures++;
+                    if ((await readerIndex.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 1, 0f)).Count != 1) failures++;
                 }
                 catch (RpcException) { failures++; }
                 searches++;

@@ -1,3 +1,4 @@
+using PatternSync.Core.Filters;
 using PatternSync.Core.VectorIndex;
 using static PatternSync.IndexTests.TestPatterns;
 
@@ -22,7 +23,7 @@ public abstract class VectorIndexContractTests
 
         var held = await Index.GetAsync([id, Guid.NewGuid()]);
         Assert.Equal(new IndexedPoint(id, 3, "abc"), Assert.Single(held).Value);
-        var match = Assert.Single(await Index.SearchAsync(new float[] { 1, 2, 0, 0 }, PatternSearchFilter.None, 10, 0.5f));
+        var match = Assert.Single(await Index.SearchAsync(new float[] { 1, 2, 0, 0 }, PatternFilter.None, 10, 0.5f));
         Assert.Equal(new VectorMatch(id, match.Score, 3, "abc"), match);
         Assert.Equal(1.0f, match.Score, 4);
     }
@@ -52,9 +53,9 @@ public abstract class VectorIndexContractTests
             Point(Payload(orthogonal), 0, 1, 0, 0),  // cosine 0
         ]);
 
-        var all = await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 10, 0f);
-        var above = await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 10, 0.7f);
-        var limited = await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 1, 0f);
+        var all = await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 10, 0f);
+        var above = await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 10, 0.7f);
+        var limited = await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 1, 0f);
 
         Assert.Equal([same, close, orthogonal], all.Select(m => m.PatternId));
         Assert.Equal([same, close], above.Select(m => m.PatternId));
@@ -62,24 +63,24 @@ public abstract class VectorIndexContractTests
         Assert.Equal([same], limited.Select(m => m.PatternId));
     }
 
-    public static TheoryData<string, PatternSearchFilter, string[]> Filters => new()
+    public static TheoryData<string, PatternFilter, string[]> Filters => new()
     {
-        { "types any", new PatternSearchFilter { PatternTypes = ["caching", "ci_pipeline"] }, ["a", "b", "d"] },
-        { "one status", new PatternSearchFilter { Statuses = ["deprecated"] }, ["c"] },
-        { "statuses any", new PatternSearchFilter { Statuses = ["deprecated", "archived"] }, ["c", "d"] },
-        { "tags any", new PatternSearchFilter { Tags = ["redis", "kafka"] }, ["a", "b", "c"] },
-        { "tags all", new PatternSearchFilter { Tags = ["redis", "python"], AllTags = true }, ["a"] },
-        { "min quality", new PatternSearchFilter { MinQualityScore = 0.8 }, ["a", "c"] },
-        { "min quality inclusive", new PatternSearchFilter { MinQualityScore = 0.95 }, ["c"] },
-        { "min success rate excludes none", new PatternSearchFilter { MinSuccessRate = 0.5 }, ["a", "d"] },
-        { "combined", new PatternSearchFilter { PatternTypes = ["caching"], Tags = ["redis"], MinQualityScore = 0.5 }, ["a", "b"] },
-        { "nothing matches", new PatternSearchFilter { PatternTypes = ["caching"], Statuses = ["archived"] }, [] },
-        { "no filter", PatternSearchFilter.None, ["a", "b", "c", "d"] },
+        { "types any", new PatternFilter { PatternTypes = ["caching", "ci_pipeline"] }, ["a", "b", "d"] },
+        { "one status", new PatternFilter { Statuses = ["deprecated"] }, ["c"] },
+        { "statuses any", new PatternFilter { Statuses = ["deprecated", "archived"] }, ["c", "d"] },
+        { "tags any", new PatternFilter { Tags = ["redis", "kafka"] }, ["a", "b", "c"] },
+        { "tags all", new PatternFilter { Tags = ["redis", "python"], AllTags = true }, ["a"] },
+        { "min quality", new PatternFilter { MinQualityScore = 0.8 }, ["a", "c"] },
+        { "min quality inclusive", new PatternFilter { MinQualityScore = 0.95 }, ["c"] },
+        { "min success rate excludes none", new PatternFilter { MinSuccessRate = 0.5 }, ["a", "d"] },
+        { "combined", new PatternFilter { PatternTypes = ["caching"], Tags = ["redis"], MinQualityScore = 0.5 }, ["a", "b"] },
+        { "nothing matches", new PatternFilter { PatternTypes = ["caching"], Statuses = ["archived"] }, [] },
+        { "no filter", PatternFilter.None, ["a", "b", "c", "d"] },
     };
 
     [Theory]
     [MemberData(nameof(Filters))]
-    public async Task Filters_return_exactly_the_matching_points(string _, PatternSearchFilter filter, string[] expected)
+    public async Task Filters_return_exactly_the_matching_points(string _, PatternFilter filter, string[] expected)
     {
         var ids = new Dictionary<string, Guid> { ["a"] = Guid.NewGuid(), ["b"] = Guid.NewGuid(), ["c"] = Guid.NewGuid(), ["d"] = Guid.NewGuid() };
         await Index.UpsertAsync([
@@ -106,7 +107,7 @@ public abstract class VectorIndexContractTests
 
         Assert.Equal(before, await StoredVectorAsync(id));
         Assert.Equal(2, (await Index.GetAsync([id]))[id].Version);
-        var deprecated = new PatternSearchFilter { Statuses = ["deprecated"], MinSuccessRate = 0.75 };
+        var deprecated = new PatternFilter { Statuses = ["deprecated"], MinSuccessRate = 0.75 };
         Assert.Equal([id], (await Index.SearchAsync(new float[] { 1, 1, 1, 1 }, deprecated, 10, 0f)).Select(m => m.PatternId));
     }
 
@@ -123,7 +124,7 @@ public abstract class VectorIndexContractTests
 
         Assert.Equal(new IndexedPoint(id, 5, "v5"), (await Index.GetAsync([id]))[id]);
         Assert.Equal(new[] { 1f, 0, 0, 0 }, await StoredVectorAsync(id));
-        Assert.Equal(0, await Index.CountAsync(new PatternSearchFilter { Statuses = ["archived"] }));
+        Assert.Equal(0, await Index.CountAsync(new PatternFilter { Statuses = ["archived"] }));
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public abstract class VectorIndexContractTests
 
         await Index.DeleteAsync([new PointDeletion(id, 3)]);
         Assert.Empty(await Index.GetAsync([id]));
-        Assert.Empty(await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternSearchFilter.None, 10, 0f));
+        Assert.Empty(await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 10, 0f));
     }
 
     [Fact]

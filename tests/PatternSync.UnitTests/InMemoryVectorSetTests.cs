@@ -1,3 +1,4 @@
+using PatternSync.Core.Filters;
 using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Postgres;
 
@@ -26,12 +27,12 @@ public sealed class InMemoryVectorSetTests
         for (var i = 0; i < 120; i++) Put(Guid.NewGuid(), "caching");
 
         var query = RandomUnitVector();
-        var filter = new PatternSearchFilter { PatternTypes = ["caching"] };
+        var filter = new PatternFilter { PatternTypes = ["caching"] };
         var expected = truth.Where(t => t.Value.Payload.PatternType == "caching")
             .OrderByDescending(t => Dot(query, t.Value.Vector)).Take(10).Select(t => t.Key).ToList();
 
         Assert.Equal(expected, set.Search(query, filter, 10, scoreThreshold: -1).Select(m => m.PatternId).ToList());
-        Assert.Equal(truth.Count, set.Count(PatternSearchFilter.None));
+        Assert.Equal(truth.Count, set.Count(PatternFilter.None));
         Assert.Equal(truth.Values.Count(t => t.Payload.PatternType == "caching"), set.Count(filter));
 
         void Put(Guid id, string type)
@@ -53,7 +54,7 @@ public sealed class InMemoryVectorSetTests
         set.Apply(id, 4, new PatternPayload(id, "caching", 1, "active", [], 0.9, null, 0, 0, null, "old"), vector);
         set.Apply(id, 3, null, null);
 
-        var hit = Assert.Single(set.Search(vector, PatternSearchFilter.None, 10, 0));
+        var hit = Assert.Single(set.Search(vector, PatternFilter.None, 10, 0));
         Assert.Equal(("new", 2), (hit.ContentHash, hit.Version));
     }
 

@@ -1,3 +1,4 @@
+using PatternSync.Core.Filters;
 using PatternSync.Core.VectorIndex;
 
 namespace SyncPipeline.IntegrationTests;
@@ -32,8 +33,8 @@ public sealed class IndexWithHooks(IPatternVectorIndex index) : IPatternVectorIn
         index.SetPayloadAsync(payloads, replaceSameVersion, cancellationToken);
     public Task DeleteAsync(IReadOnlyCollection<PointDeletion> deletions, CancellationToken cancellationToken = default) => index.DeleteAsync(deletions, cancellationToken);
     public Task DeleteUnconditionallyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => index.DeleteUnconditionallyAsync(ids, cancellationToken);
-    public Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default) =>
         index.SearchAsync(vector, filter, limit, scoreThreshold, cancellationToken);
-    public Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default) => index.CountAsync(filter, cancellationToken);
+    public Task<long> CountAsync(PatternFilter? filter = null, CancellationToken cancellationToken = default) => index.CountAsync(filter, cancellationToken);
     public Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default) => index.GetInfoAsync(cancellationToken);
 }

@@ -81,6 +81,24 @@ public abstract class MatchTests(PipelineFixture pipeline)
     }
 
     [Fact]
+    public async Task All_tags_keeps_only_the_patterns_holding_every_tag()
+    {
+        string first = $"a{Guid.NewGuid():N}", second = $"b{Guid.NewGuid():N}";
+        var both = await CreateTaggedAsync("Warm the cache from a replay of yesterday's traffic", first, second);
+        var one = await CreateTaggedAsync("Warm the cache from the access log", first);
+        await pipeline.ConvergedAsync([both, one]);
+
+        var request = $$"""
+            {"intent": "warm the cache", "min_confidence": 0.0, "limit": 100, "filters": {"tags": ["{{first}}", "{{second}}"]
+            """;
+        var any = await MatchAsync(request + "}}");
+        var all = await MatchAsync(request + """, "all_tags": true}}""");
+
+        Assert.Equal(new HashSet<Guid> { both, one }, any.Select(m => m["pattern_id"]!.GetValue<Guid>()).ToHashSet());
+        Assert.Equal([both], all.Select(m => m["pattern_id"]!.GetValue<Guid>()));
+    }
+
+    [Fact]
     public async Task A_hit_whose_row_vanished_behind_the_index_is_dropped_and_counted_not_a_500()
     {
         var id = await pipeline.CreatePatternAsync(Client, "Idempotency keys for payment retries");
@@ -117,6 +135,7 @@ public abstract class MatchTests(PipelineFixture pipeline)
     [InlineData("""{"intent": "x", "filters": {"statuses": ["retired"]}}""", "filters.statuses")]
     [InlineData("""{"intent": "x", "filters": {"min_quality_score": -1}}""", "filters.min_quality_score")]
     [InlineData("""{"intent": "x", "filters": {"colour": "blue"}}""", "filters.colour")]
+    [InlineData("""{"intent": "x", "filters": {"all_tags": "yes"}}""", "filters.all_tags")]
     [InlineData("""{"intent": "x", "filters": []}""", "filters")]
     [InlineData("""{"intent": "x", "requirements": "fast"}""", "requirements")]
     [InlineData("""{"intent": "x", "requirements": [1]}""", "requirements[0]")]
@@ -140,6 +159,14 @@ public abstract class MatchTests(PipelineFixture pipeline)
         var response = await Client.PostAsync("/api/v1/patterns/match", Json(body));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["matched_patterns"]!.AsArray().Select(m => m!.AsObject()).ToList();
+    }
+
+    private async Task<Guid> CreateTaggedAsync(string name, params string[] tags)
+    {
+        var id = await pipeline.CreatePatternAsync(Client, name);
+        var patch = new JsonObject { ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode?)t)]) };
+        await PipelineFixture.PatchAsync(Client, id, patch.ToJsonString());
+        return id;
     }
 
     protected static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");

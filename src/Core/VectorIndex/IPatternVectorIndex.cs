@@ -1,3 +1,5 @@
+using PatternSync.Core.Filters;
+
 namespace PatternSync.Core.VectorIndex;
 
 /// <summary>
@@ -33,9 +35,9 @@ public interface IPatternVectorIndex
     IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(int pageSize, CancellationToken cancellationToken = default);
 
     /// <summary>Nearest points by cosine similarity that pass the filter and reach the threshold, best first.</summary>
-    Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default);
 
-    Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default);
+    Task<long> CountAsync(PatternFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>The collection behind the alias: status, point and indexed-vector counts, vector size (the seed's first troubleshooting step).</summary>
     Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default);

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PatternSync.Core.Filters;
 using PatternSync.Core.Patterns;
-using PatternSync.Core.VectorIndex;
+using PatternSync.Core.Serialization;
 using PatternSync.PatternApi.Http;
 
 namespace PatternSync.PatternApi.Matching;
@@ -15,7 +15,7 @@ public sealed record MatchRequest(
     string Intent,
     string? Context,
     IReadOnlyList<string> Requirements,
-    PatternSearchFilter Filters,
+    PatternFilter Filters,
     int Limit,
     float MinConfidence)
 {
@@ -25,54 +25,55 @@ public sealed record MatchRequest(
     public const int MaxIntentLength = 2000;
     public const int MaxContextLength = 4000;
     public const int MaxRequirements = 20;
-    public const int MaxFilterValues = 50;
+    public const int MaxRequirementLength = 500;
 
     private static readonly HashSet<string> Fields = ["intent", "context", "requirements", "filters", "limit", "min_confidence"];
-    private static readonly HashSet<string> FilterFields = ["pattern_types", "statuses", "tags", "min_quality_score", "min_success_rate"];
 
     public static (MatchRequest? Request, Dictionary<string, string[]> Errors) Parse(JsonObject body)
     {
         var errors = new ValidationErrors();
-        void Fail(string field, string message) => errors.Add(field, message);
+        Action<string, string> fail = errors.Add;
+        foreach (var (field, _) in body.Where(p => !Fields.Contains(p.Key))) fail(field, "is not a field of a match request.");
 
-        foreach (var (field, _) in body.Where(p => !Fields.Contains(p.Key))) Fail(field, "is not a field of a match request.");
-
-        var intent = Text(body, "intent", MaxIntentLength, required: true, Fail);
-        var context = body["context"] switch
-        {
-            null => null,
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => Text(body, "context", MaxContextLength, required: false, Fail),
-            // A structured context (as the seed hashes one) is matched on its canonical text, as long as a string one may be.
-            JsonObject obj => ContextHash.Canonical(obj) is { Length: <= MaxContextLength } canonical ? canonical
-                : Failed(() => Fail("context", $"must be at most {MaxContextLength} characters as canonical JSON.")),
-            _ => Failed(() => Fail("context", "must be a string or a JSON object.")),
-        };
-        var requirements = Strings(body, "requirements", MaxRequirements, 500, Fail);
-
-        var filters = PatternSearchFilter.None;
-        if (body["filters"] is JsonObject f)
-        {
-            foreach (var (field, _) in f.Where(p => !FilterFields.Contains(p.Key))) Fail($"filters.{field}", "is not a filter.");
-            var statuses = Strings(f, "statuses", MaxFilterValues, 16, Fail, "filters.");
-            if (statuses.Any(s => !PatternStatus.IsKnown(s))) Fail("filters.statuses", $"must hold only: {string.Join(", ", PatternStatus.All)}.");
-            filters = new PatternSearchFilter
-            {
-                PatternTypes = Strings(f, "pattern_types", MaxFilterValues, 64, Fail, "filters."),
-                Statuses = statuses,
-                Tags = Strings(f, "tags", MaxFilterValues, 64, Fail, "filters.").Select(t => t.Trim().ToLowerInvariant()).ToList(),
-                MinQualityScore = Ratio(f, "min_quality_score", Fail, "filters."),
-                MinSuccessRate = Ratio(f, "min_success_rate", Fail, "filters."),
-            };
-        }
-        else if (body["filters"] is not null) Fail("filters", "must be a JSON object.");
-
-        var limit = DefaultLimit;
-        if (body["limit"] is { } l && (l.GetValueKind() != JsonValueKind.Number || !l.AsValue().TryGetValue(out limit) || limit is < 1 or > MaxLimit))
-            Fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
-        var minConfidence = (float?)Ratio(body, "min_confidence", Fail) ?? DefaultMinConfidence;
+        var intent = Text(body, "intent", MaxIntentLength, required: true, fail);
+        var context = ReadContext(body, fail);
+        var requirements = RequestFields.JsonStrings(body, "requirements", "requirements", MaxRequirements, MaxRequirementLength, fail);
+        var filters = ReadFilters(body, fail);
+        var limit = ReadLimit(body, fail);
+        var minConfidence = (float?)RequestFields.JsonRatio(body, "min_confidence", "min_confidence", fail) ?? DefaultMinConfidence;
 
         if (errors.Any) return (null, errors.ToDictionary());
         return (new MatchRequest(intent!, context, requirements, filters, limit, minConfidence), errors.ToDictionary());
+    }
+
+    private static string? ReadContext(JsonObject body, Action<string, string> fail) => body["context"] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => Text(body, "context", MaxContextLength, required: false, fail),
+        // A structured context (as the seed hashes one) is matched on its canonical text, as long as a string one may be.
+        JsonObject obj => ContextHash.Canonical(obj) is { Length: <= MaxContextLength } canonical ? canonical
+            : Failed(() => fail("context", $"must be at most {MaxContextLength} characters as canonical JSON.")),
+        _ => Failed(() => fail("context", "must be a string or a JSON object.")),
+    };
+
+    private static PatternFilter ReadFilters(JsonObject body, Action<string, string> fail)
+    {
+        switch (body["filters"])
+        {
+            case null: return PatternFilter.None;
+            case JsonObject filters: return PatternFilterParser.FromJson(filters, "filters.", fail);
+            default:
+                fail("filters", "must be a JSON object.");
+                return PatternFilter.None;
+        }
+    }
+
+    private static int ReadLimit(JsonObject body, Action<string, string> fail)
+    {
+        var limit = DefaultLimit;
+        if (body["limit"] is { } l && (l.GetValueKind() != JsonValueKind.Number || !l.AsValue().TryGetValue(out limit) || limit is < 1 or > MaxLimit))
+            fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
+        return limit;
     }
 
     private static string? Failed(Action fail)
@@ -97,39 +98,6 @@ public sealed record MatchRequest(
         return text;
     }
 
-    private static List<string> Strings(JsonObject body, string field, int maxCount, int maxLength, Action<string, string> fail, string path = "")
-    {
-        var node = body[field];
-        if (node is null) return [];
-        if (node is not JsonArray array)
-        {
-            fail(path + field, "must be an array of strings.");
-            return [];
-        }
-        if (array.Count > maxCount)
-        {
-            fail(path + field, $"must have at most {maxCount} entries.");
-            return [];
-        }
-        var values = new List<string>();
-        for (var i = 0; i < array.Count; i++)
-        {
-            if (array[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length is > 0 and var n && n <= maxLength)
-                values.Add(v.GetValue<string>());
-            else fail($"{path}{field}[{i}]", $"must be a non-empty string of at most {maxLength} characters.");
-        }
-        return values;
-    }
-
-    private static double? Ratio(JsonObject body, string field, Action<string, string> fail, string path = "")
-    {
-        var node = body[field];
-        if (node is null) return null;
-        if (node.GetValueKind() == JsonValueKind.Number && node.GetValue<double>() is >= 0 and <= 1 and var value) return value;
-        fail(path + field, "must be a number between 0 and 1.");
-        return null;
-    }
-
     /// <summary>
     /// The one composition of the text a request is matched on: the intent, then the context and the
     /// requirements on lines of their own, so the embedding weighs them as the seed's request reads.
@@ -141,6 +109,4 @@ public sealed record MatchRequest(
         if (Requirements.Count > 0) text += "\nRequirements: " + string.Join(", ", Requirements);
         return text;
     }
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"match '{Intent}' limit {Limit} min {MinConfidence}");
 }

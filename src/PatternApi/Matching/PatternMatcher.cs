@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.Filters;
 using PatternSync.Core.Observability;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.VectorIndex;

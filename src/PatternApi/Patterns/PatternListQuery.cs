@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using PatternSync.Core.Filters;
 using PatternSync.Core.Patterns;
 using PatternSync.PatternApi.Http;
 
@@ -13,12 +14,7 @@ namespace PatternSync.PatternApi.Patterns;
 /// costs the same however deep it is and no row is skipped or repeated while others are inserted.
 /// </summary>
 public sealed record PatternListQuery(
-    IReadOnlyList<string> PatternTypes,
-    IReadOnlyList<string> Statuses,
-    IReadOnlyList<string> Tags,
-    bool AllTags,
-    double? MinQualityScore,
-    double? MinSuccessRate,
+    PatternFilter Filter,
     string Sort,
     bool Descending,
     PatternListQuery.Position? After,
@@ -41,15 +37,7 @@ public sealed record PatternListQuery(
         foreach (var key in query.Keys.Where(k => !KnownParameters.Contains(k)))
             Fail(key, "is not a parameter of this listing.");
 
-        var statuses = query["status"].Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
-        if (statuses.Any(s => !PatternStatus.IsKnown(s)))
-            Fail("status", $"must be one of: {string.Join(", ", PatternStatus.All)}.");
-
-        var tagMatch = query["tag_match"].ToString();
-        if (tagMatch is not ("" or "any" or "all")) Fail("tag_match", "must be 'any' or 'all'.");
-
-        var minQuality = ParseRatio(query, "min_quality_score", Fail);
-        var minSuccess = ParseRatio(query, "min_success_rate", Fail);
+        var filter = PatternFilterParser.FromQuery(query, Fail);
 
         var sortText = query["sort"].ToString();
         if (sortText == "") sortText = "-created_at";
@@ -71,21 +59,12 @@ public sealed record PatternListQuery(
         }
 
         if (errors.Any) return (null, errors.ToDictionary());
-        var tags = query["tag"].Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!.Trim().ToLowerInvariant()).Distinct().ToList();
-        var types = query["pattern_type"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
-        return (new PatternListQuery(types, statuses, tags, tagMatch == "all", minQuality, minSuccess, sort, descending, after, limit), errors.ToDictionary());
+        return (new PatternListQuery(filter, sort, descending, after, limit), errors.ToDictionary());
     }
 
     public IQueryable<SuccessPattern> Apply(IQueryable<SuccessPattern> patterns)
     {
-        if (PatternTypes.Count > 0) patterns = patterns.Where(p => PatternTypes.Contains(p.PatternType));
-        if (Statuses.Count > 0) patterns = patterns.Where(p => Statuses.Contains(p.Status));
-        if (Tags.Count > 0)
-            patterns = AllTags
-                ? patterns.Where(p => Tags.All(t => p.Tags.Contains(t)))
-                : patterns.Where(p => p.Tags.Any(t => Tags.Contains(t)));
-        if (MinQualityScore is { } minQuality) patterns = patterns.Where(p => p.QualityScore >= minQuality);
-        if (MinSuccessRate is { } minSuccess) patterns = patterns.Where(p => p.SuccessRate >= minSuccess);
+        patterns = patterns.Matching(Filter);
         if (After is not null) patterns = AfterCursor(patterns, After);
         patterns = (Sort, Descending) switch
         {
@@ -151,15 +130,5 @@ public sealed record PatternListQuery(
         };
     }
 
-    private static double? ParseRatio(IQueryCollection query, string field, Action<string, string> fail)
-    {
-        if (!query.ContainsKey(field)) return null;
-        if (double.TryParse(query[field], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1)
-            return value;
-        fail(field, "must be a number between 0 and 1.");
-        return null;
-    }
-
-    private static readonly HashSet<string> KnownParameters =
-        ["pattern_type", "status", "tag", "tag_match", "min_quality_score", "min_success_rate", "sort", "cursor", "limit"];
+    private static readonly HashSet<string> KnownParameters = [.. PatternFilterParser.QueryParameters, "sort", "cursor", "limit"];
 }

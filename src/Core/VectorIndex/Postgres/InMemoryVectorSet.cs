@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using PatternSync.Core.Filters;
 
 namespace PatternSync.Core.VectorIndex.Postgres;
 
@@ -39,7 +40,7 @@ internal sealed class InMemoryVectorSet(int dimensions)
         _changeSeqs[slot] = changeSeq;
     }
 
-    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, PatternSearchFilter filter, int limit, float scoreThreshold)
+    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, PatternFilter filter, int limit, float scoreThreshold)
     {
         var normalised = Normalise(query.ToArray());
         var best = new PriorityQueue<VectorMatch, float>(limit + 1);
@@ -61,7 +62,7 @@ internal sealed class InMemoryVectorSet(int dimensions)
         return result;
     }
 
-    public long Count(PatternSearchFilter filter) => _payloads.Take(_usedSlots).LongCount(p => p is not null && filter.Matches(p));
+    public long Count(PatternFilter filter) => _payloads.Take(_usedSlots).LongCount(p => p is not null && filter.Matches(p));
 
     public static float[] Normalise(float[] vector)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.Filters;
 
 namespace PatternSync.Core.VectorIndex.Postgres;
 
@@ -133,7 +134,7 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         }
     }
 
-    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
     {
         if (vector.Length != model.Dimensions)
             throw new ArgumentException($"A query of {vector.Length} dimensions cannot search an index of {model.Dimensions}.", nameof(vector));
@@ -152,13 +153,13 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         }
     }
 
-    public async Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(PatternFilter? filter = null, CancellationToken cancellationToken = default)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
             await RefreshAsync(cancellationToken);
-            return _vectors.Count(filter ?? PatternSearchFilter.None);
+            return _vectors.Count(filter ?? PatternFilter.None);
         }
         finally
         {

@@ -1,13 +1,14 @@
+using PatternSync.Core.Filters;
 using Qdrant.Client.Grpc;
 using static Qdrant.Client.Grpc.Conditions;
 using QdrantRange = Qdrant.Client.Grpc.Range;
 
 namespace PatternSync.Core.VectorIndex.Qdrant;
 
-/// <summary>Translates filters to Qdrant's: the seed's search filter, and the version guard of every write.</summary>
+/// <summary>Qdrant's filters: a search's <see cref="PatternFilter"/>, and the version guard of every write.</summary>
 internal static class QdrantFilters
 {
-    public static Filter? Search(PatternSearchFilter filter)
+    public static Filter? Search(PatternFilter filter)
     {
         var result = new Filter();
         if (filter.PatternTypes.Count > 0) result.Must.Add(Match(QdrantPayloads.PatternType, filter.PatternTypes.ToList()));

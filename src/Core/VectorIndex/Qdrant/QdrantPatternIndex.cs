@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
+using PatternSync.Core.Filters;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
 
@@ -69,7 +70,7 @@ public sealed class QdrantPatternIndex(QdrantClient client, QdrantCollections co
         } while (offset is not null);
     }
 
-    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternSearchFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
     {
         var alias = await collections.SearchableAliasAsync(cancellationToken);
         IReadOnlyList<ScoredPoint> points;
@@ -89,7 +90,7 @@ public sealed class QdrantPatternIndex(QdrantClient client, QdrantCollections co
             QdrantPayloads.ReadContentHash(p.Payload))).ToList();
     }
 
-    public async Task<long> CountAsync(PatternSearchFilter? filter = null, CancellationToken cancellationToken = default) =>
+    public async Task<long> CountAsync(PatternFilter? filter = null, CancellationToken cancellationToken = default) =>
         (long)await client.CountAsync((await collections.RoutesAsync(cancellationToken)).Read, filter is null ? null : QdrantFilters.Search(filter),
             exact: true, cancellationToken: cancellationToken);
 
