@@ -32,7 +32,8 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
 
     protected override async Task<PatternPayload> StoredPayloadAsync(Guid id)
     {
-        await using var command = fixture.DataSource.CreateCommand($"SELECT {PayloadColumns.List} FROM pattern_vectors WHERE pattern_id = @id");
+        await using var command = fixture.DataSource.CreateCommand(
+            $"SELECT {PayloadColumns.List} FROM pattern_vectors WHERE pattern_id = @id");
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());

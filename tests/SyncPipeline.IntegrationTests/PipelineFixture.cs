@@ -107,7 +107,8 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
             if (points.Count == 0) return null;
             return (points[0].Vectors.Vector.Dense.Data.ToArray(), QdrantPayloads.FromValues(points[0].Payload));
         }
-        await using var command = _dataSource.CreateCommand($"SELECT embedding, {PayloadColumns.List} FROM pattern_vectors WHERE pattern_id = @id AND NOT deleted");
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT embedding, {PayloadColumns.List} FROM pattern_vectors WHERE pattern_id = @id AND NOT deleted");
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync()) return null;

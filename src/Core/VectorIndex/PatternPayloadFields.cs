@@ -25,11 +25,13 @@ public static class PatternPayloadFields
     public static readonly IReadOnlyList<PayloadField> All =
     [
         PayloadField.Of(PatternId, PayloadCodecs.Id, null, p => p.PatternId, (p, v) => p with { PatternId = v }),
-        PayloadField.Of(PatternType, PayloadCodecs.Text, PayloadSchemaType.Keyword, p => p.PatternType, (p, v) => p with { PatternType = v }),
+        PayloadField.Of(PatternType, PayloadCodecs.Text, PayloadSchemaType.Keyword, p => p.PatternType,
+            (p, v) => p with { PatternType = v }),
         PayloadField.Of(Version, PayloadCodecs.Int32, null, p => p.Version, (p, v) => p with { Version = v }),
         PayloadField.Of(Status, PayloadCodecs.Text, PayloadSchemaType.Keyword, p => p.Status, (p, v) => p with { Status = v }),
         PayloadField.Of(Tags, PayloadCodecs.Keywords, PayloadSchemaType.Keyword, p => p.Tags, (p, v) => p with { Tags = v }),
-        PayloadField.Of(QualityScore, PayloadCodecs.Double, PayloadSchemaType.Float, p => p.QualityScore, (p, v) => p with { QualityScore = v }),
+        PayloadField.Of(QualityScore, PayloadCodecs.Double, PayloadSchemaType.Float, p => p.QualityScore,
+            (p, v) => p with { QualityScore = v }),
         PayloadField.Of(SuccessRate, PayloadCodecs.OptionalDouble, PayloadSchemaType.Float, p => p.SuccessRate,
             (p, v) => p with { SuccessRate = v }),
         PayloadField.Of(MatchCount, PayloadCodecs.Int32, PayloadSchemaType.Integer, p => p.MatchCount, (p, v) => p with { MatchCount = v }),

@@ -13,7 +13,8 @@ public static class PayloadColumns
 
     internal static readonly string Parameters = string.Join(", ", PatternPayloadFields.All.Select(f => "@" + f.Name));
 
-    private static readonly IEnumerable<string> Updatable = PatternPayloadFields.All.Select(f => f.Name).Where(name => name != PatternPayloadFields.PatternId);
+    private static readonly IEnumerable<string> Updatable =
+        PatternPayloadFields.All.Select(f => f.Name).Where(name => name != PatternPayloadFields.PatternId);
 
     /// <summary>The SET list of an upsert: each column but the key from <c>EXCLUDED</c>.</summary>
     internal static readonly string SetFromExcluded = string.Join(", ", Updatable.Select(c => $"{c} = EXCLUDED.{c}"));
