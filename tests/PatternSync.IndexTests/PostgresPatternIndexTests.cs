@@ -31,6 +31,16 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         return (float[])(await command.ExecuteScalarAsync())!;
     }
 
+    protected override async Task<PatternPayload> StoredPayloadAsync(Guid id)
+    {
+        await using var command = fixture.DataSource.CreateCommand(
+            $"SELECT {PayloadColumns.List} FROM pattern_vectors WHERE pattern_id = @id");
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return PayloadColumns.Read(reader, first: 0);
+    }
+
     [Fact]
     public async Task Another_process_sees_the_writes_of_this_one()
     {

@@ -23,6 +23,9 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     protected override async Task<float[]> StoredVectorAsync(Guid id) =>
         Assert.Single(await fixture.Qdrant.Client.RetrieveAsync(_alias, id, withPayload: false, withVectors: true)).Vectors.Vector.Dense.Data.ToArray();
 
+    protected override async Task<PatternPayload> StoredPayloadAsync(Guid id) =>
+        QdrantPayloads.FromValues(Assert.Single(await fixture.Qdrant.Client.RetrieveAsync(_alias, id, withPayload: true)).Payload);
+
     [Fact]
     public async Task Points_carry_the_seed_payload()
     {

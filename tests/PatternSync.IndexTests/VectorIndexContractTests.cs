@@ -15,6 +15,27 @@ public abstract class VectorIndexContractTests
     /// <summary>The vector the index stores for a pattern (normalised), read behind the interface's back.</summary>
     protected abstract Task<float[]> StoredVectorAsync(Guid id);
 
+    /// <summary>The payload the index stores for a pattern, read behind the interface's back through the payload's field list.</summary>
+    protected abstract Task<PatternPayload> StoredPayloadAsync(Guid id);
+
+    public static TheoryData<string> PayloadVariants => ["every field set", "optional fields null"];
+
+    [Theory]
+    [MemberData(nameof(PayloadVariants))]
+    public async Task Every_payload_field_round_trips_through_the_index(string variant)
+    {
+        var id = Guid.NewGuid();
+        var set = variant == "every field set";
+        var payload = new PatternPayload(id, "api_optimization", 7, "archived", ["redis", "caching"], 0.81, set ? 0.64 : null, 12,
+            1_700_000_123, set ? 1_700_000_456 : null, "hash-7");
+        await Index.UpsertAsync([Point(payload with { Version = 6, Status = "active" }, 1, 0, 0, 0)]);
+        Assert.Equivalent(payload with { Version = 6, Status = "active" }, await StoredPayloadAsync(id), strict: true);
+
+        await Index.SetPayloadAsync([payload]);
+
+        Assert.Equivalent(payload, await StoredPayloadAsync(id), strict: true);
+    }
+
     [Fact]
     public async Task Upsert_then_get_and_search_return_the_point()
     {

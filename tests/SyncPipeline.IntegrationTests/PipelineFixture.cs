@@ -8,7 +8,6 @@ using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Postgres;
 using PatternSync.Core.VectorIndex.Qdrant;
 using Npgsql;
-using Qdrant.Client.Grpc;
 using PatternSync.Testing;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -101,24 +100,14 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         {
             var points = await Qdrant.Client.RetrieveAsync(Alias, id, withPayload: true, withVectors: true);
             if (points.Count == 0) return null;
-            var p = points[0].Payload;
-            return (points[0].Vectors.Vector.Dense.Data.ToArray(), new PatternPayload(Guid.Parse(p["pattern_id"].StringValue), p["pattern_type"].StringValue,
-                (int)p["version"].IntegerValue, p["status"].StringValue, p["tags"].ListValue.Values.Select(v => v.StringValue).ToList(),
-                p["quality_score"].DoubleValue, p["success_rate"].KindCase == Value.KindOneofCase.DoubleValue ? p["success_rate"].DoubleValue : null,
-                (int)p["match_count"].IntegerValue, p["created_at"].IntegerValue,
-                p["last_matched_at"].KindCase == Value.KindOneofCase.IntegerValue ? p["last_matched_at"].IntegerValue : null,
-                p["content_hash"].StringValue));
+            return (points[0].Vectors.Vector.Dense.Data.ToArray(), QdrantPayloads.FromValues(points[0].Payload));
         }
-        await using var command = _dataSource.CreateCommand("""
-            SELECT embedding, pattern_type, version, status, tags, quality_score, success_rate, match_count, created_at, last_matched_at, content_hash
-            FROM pattern_vectors WHERE pattern_id = @id AND NOT deleted
-            """);
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT embedding, {PayloadColumns.List} FROM pattern_vectors WHERE pattern_id = @id AND NOT deleted");
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync()) return null;
-        return (reader.GetFieldValue<float[]>(0), new PatternPayload(id, reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
-            reader.GetFieldValue<string[]>(4), reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6), reader.GetInt32(7),
-            reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetInt64(9), reader.GetString(10)));
+        return (reader.GetFieldValue<float[]>(0), PayloadColumns.Read(reader, first: 1));
     }
 
     /// <summary>Waits until the index holds exactly the current rows of these patterns (and no point for absent ones).</summary>

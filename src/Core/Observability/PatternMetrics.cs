@@ -8,7 +8,8 @@ public static class PatternMetrics
     public static readonly Histogram MatchLatency = Metrics.CreateHistogram("pattern_match_latency_seconds",
         "Pattern matching request latency", new HistogramConfiguration { Buckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0] });
 
-    public static readonly Histogram QdrantSearchDuration = Metrics.CreateHistogram("qdrant_search_duration_seconds",
+    // The seed's name; it times the search of whichever index is configured, Qdrant or embedded.
+    public static readonly Histogram VectorSearchDuration = Metrics.CreateHistogram("qdrant_search_duration_seconds",
         "Qdrant semantic search latency", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
 
     public static readonly Histogram PostgresLookupDuration = Metrics.CreateHistogram("postgres_lookup_duration_seconds",

@@ -24,7 +24,7 @@ public static class ReconciliationMetrics
         LastDrift.WithLabels("stale_version").Set(run.StaleVersion);
         LastDrift.WithLabels("stale_payload").Set(run.StalePayload);
         LastDrift.WithLabels("orphan").Set(run.Orphans);
-        LastDrift.WithLabels("wrong_dimension").Set(run.WrongDimension);
+        LastDrift.WithLabels("wrong_dimension").Set(run.ModelMismatch);
         Runs.WithLabels(run.Status).Inc();
         Repaired.Inc(run.Repaired);
         if (run.FinishedAt is { } finished) Duration.Observe((finished - run.StartedAt).TotalSeconds);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PatternSync.Core.Reconciliation;
 
 /// <summary>The report of one reconciliation: what drift it found per kind, what it repaired, how long it took.</summary>
@@ -20,8 +22,12 @@ public sealed class ReconciliationRun
     public int StalePayload { get; set; }
     /// <summary>Points with no row.</summary>
     public int Orphans { get; set; }
-    /// <summary>1 when the index holds vectors of another size or model than the embedder makes (repaired only by a reindex).</summary>
-    public int WrongDimension { get; set; }
+    /// <summary>
+    /// 1 when the index holds vectors of another model (of another size or not) than the embedder's, repaired only by a rebuild.
+    /// Still <c>wrong_dimension</c> outside (REST, column, metric label), the name operators know.
+    /// </summary>
+    [JsonPropertyName("wrong_dimension")]
+    public int ModelMismatch { get; set; }
     /// <summary>Rows changed within the grace period and not indexed yet: in flight through the pipeline, not drift.</summary>
     public int InFlight { get; set; }
     public int Repaired { get; set; }

@@ -5,6 +5,7 @@ namespace PatternSync.Core.VectorIndex;
 /// <summary>
 /// A point's payload: the seed's <c>create_pattern_payload</c> (times as Unix seconds) plus the
 /// content hash of the embedded text, so re-embedding can be skipped when it is unchanged.
+/// Each property is a field of <see cref="PatternPayloadFields"/>, which both indexes read and write it by.
 /// </summary>
 public sealed record PatternPayload(
     Guid PatternId,

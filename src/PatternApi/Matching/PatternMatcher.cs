@@ -24,7 +24,7 @@ public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVecto
         var vector = await embeddings.EmbedAsync(request.EmbeddingText(), cancellationToken);
 
         IReadOnlyList<VectorMatch> hits;
-        using (PatternMetrics.QdrantSearchDuration.NewTimer())
+        using (PatternMetrics.VectorSearchDuration.NewTimer())
             hits = await index.SearchAsync(vector, request.Filters, request.Limit, request.MinConfidence, cancellationToken);
 
         var ids = hits.Select(h => h.PatternId).ToList();

@@ -45,7 +45,7 @@ public sealed class SyncHistory(NpgsqlDataSource dataSource, IServiceScopeFactor
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PatternDbContext>();
         var last = await db.ReconciliationRuns.AsNoTracking().Where(r => r.FinishedAt != null).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
-        var drift = last is null ? 0 : last.Missing + last.StaleVersion + last.StalePayload + last.Orphans + last.WrongDimension;
+        var drift = last is null ? 0 : last.Missing + last.StaleVersion + last.StalePayload + last.Orphans + last.ModelMismatch;
         var sample = new SyncSample(clock.GetUtcNow(), status.SyncLagSeconds, status.OutboxBacklog, status.PatternsNotIndexed, status.PublishedLastMinute, drift);
         lock (_samples)
         {

@@ -38,7 +38,7 @@ public sealed partial class Reconciler(
         }
         catch (VectorIndexMismatchException e)
         {
-            run.WrongDimension = 1;
+            run.ModelMismatch = 1;
             run.Status = "failed";
             run.Error = Shorten(e.Message);
         }
@@ -50,7 +50,7 @@ public sealed partial class Reconciler(
         run.FinishedAt = clock.GetUtcNowForPostgres();
         await db.SaveChangesAsync(CancellationToken.None);
         ReconciliationMetrics.Record(run);
-        LogRun(run.Id, run.Status, run.Missing, run.StaleVersion, run.StalePayload, run.Orphans, run.WrongDimension, run.Repaired, run.Failed);
+        LogRun(run.Id, run.Status, run.Missing, run.StaleVersion, run.StalePayload, run.Orphans, run.ModelMismatch, run.Repaired, run.Failed);
         return run;
     }
 
@@ -77,7 +77,7 @@ public sealed partial class Reconciler(
                 throw new VectorIndexMismatchException(
                     $"{e.Message} The index's target model is {targetModel ?? "not recorded"}, this worker's is {target.Own}: only a reindex on a worker of the new model changes it; roll this worker to the target model.");
             }
-            run.WrongDimension = 1;
+            run.ModelMismatch = 1;
             LogRebuilding(e.Message);
             run.Repaired += await rebuilder.RebuildAsync(null, cancellationToken);
         }
@@ -216,6 +216,6 @@ public sealed partial class Reconciler(
     [LoggerMessage(LogLevel.Warning, "Reconciliation could not repair pattern {PatternId}")]
     private partial void LogRepairFailed(Exception exception, Guid patternId);
 
-    [LoggerMessage(LogLevel.Information, "Reconciliation {RunId} {Status}: missing {Missing}, stale version {StaleVersion}, stale payload {StalePayload}, orphans {Orphans}, wrong dimension {WrongDimension}; repaired {Repaired}, failed {Failed}")]
-    private partial void LogRun(long runId, string status, int missing, int staleVersion, int stalePayload, int orphans, int wrongDimension, int repaired, int failed);
+    [LoggerMessage(LogLevel.Information, "Reconciliation {RunId} {Status}: missing {Missing}, stale version {StaleVersion}, stale payload {StalePayload}, orphans {Orphans}, model mismatch {ModelMismatch}; repaired {Repaired}, failed {Failed}")]
+    private partial void LogRun(long runId, string status, int missing, int staleVersion, int stalePayload, int orphans, int modelMismatch, int repaired, int failed);
 }

@@ -14,6 +14,7 @@ internal sealed class ReconciliationRunConfiguration : IEntityTypeConfiguration<
         builder.Property(r => r.Trigger).HasMaxLength(16);
         builder.Property(r => r.Status).HasMaxLength(16);
         builder.Property(r => r.Error).HasMaxLength(2000);
+        builder.Property(r => r.ModelMismatch).HasColumnName("wrong_dimension");
         builder.HasIndex(r => r.StartedAt);
     }
 }

@@ -326,6 +326,10 @@ namespace PatternSync.Core.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("missing");
 
+                    b.Property<int>("ModelMismatch")
+                        .HasColumnType("integer")
+                        .HasColumnName("wrong_dimension");
+
                     b.Property<int>("Orphans")
                         .HasColumnType("integer")
                         .HasColumnName("orphans");
@@ -365,10 +369,6 @@ namespace PatternSync.Core.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("trigger");
-
-                    b.Property<int>("WrongDimension")
-                        .HasColumnType("integer")
-                        .HasColumnName("wrong_dimension");
 
                     b.HasKey("Id")
                         .HasName("pk_reconciliation_runs");

@@ -17,6 +17,15 @@ namespace PatternSync.Core.VectorIndex.Postgres;
 public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingModel model) : IPatternVectorIndex
 {
     private const int RefreshPageSize = 2000;
+    private static readonly string Upsert = UpsertSql("<");
+    private static readonly string UpsertReplacingSameVersion = UpsertSql("<=");
+    private static readonly string SetPayload = SetPayloadSql("<");
+    private static readonly string SetPayloadReplacingSameVersion = SetPayloadSql("<=");
+    private static readonly string Refresh = $"""
+        SELECT pattern_id, change_seq, deleted, embedding, model, {PayloadColumns.List}
+        FROM pattern_vectors WHERE ({CommitWatermark.NotSeenBefore("writer_xid")}) AND change_seq > @after
+        ORDER BY change_seq LIMIT @page
+        """;
     private readonly string _modelKey = model.Key;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly InMemoryVectorSet _vectors = new(model.Dimensions);
@@ -40,18 +49,8 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         {
             if (point.Vector.Length != model.Dimensions)
                 throw new ArgumentException($"A vector of {point.Vector.Length} dimensions cannot go into an index of {model.Dimensions}.", nameof(points));
-            var command = new NpgsqlBatchCommand($"""
-                INSERT INTO pattern_vectors AS v (pattern_id, version, model, embedding, content_hash, pattern_type, status, tags,
-                    quality_score, success_rate, match_count, created_at, last_matched_at)
-                VALUES (@id, @version, @model, @embedding, @hash, @type, @status, @tags, @quality, @success, @matches, @created, @last)
-                ON CONFLICT (pattern_id) DO UPDATE SET version = EXCLUDED.version, deleted = false, model = EXCLUDED.model,
-                    embedding = EXCLUDED.embedding, content_hash = EXCLUDED.content_hash, pattern_type = EXCLUDED.pattern_type,
-                    status = EXCLUDED.status, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
-                    success_rate = EXCLUDED.success_rate, match_count = EXCLUDED.match_count, created_at = EXCLUDED.created_at,
-                    last_matched_at = EXCLUDED.last_matched_at
-                WHERE v.version {(replaceSameVersion ? "<=" : "<")} EXCLUDED.version
-                """);
-            AddPayload(command, point.Payload);
+            var command = new NpgsqlBatchCommand(replaceSameVersion ? UpsertReplacingSameVersion : Upsert);
+            PayloadColumns.AddParameters(command.Parameters, point.Payload);
             command.Parameters.AddWithValue("model", _modelKey);
             command.Parameters.AddWithValue("embedding", InMemoryVectorSet.Normalise(point.Vector.ToArray()));
             batch.BatchCommands.Add(command);
@@ -65,13 +64,8 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         await using var batch = dataSource.CreateBatch();
         foreach (var payload in payloads)
         {
-            var command = new NpgsqlBatchCommand($"""
-                UPDATE pattern_vectors SET version = @version, content_hash = @hash, pattern_type = @type, status = @status, tags = @tags,
-                    quality_score = @quality, success_rate = @success, match_count = @matches, created_at = @created,
-                    last_matched_at = @last
-                WHERE pattern_id = @id AND NOT deleted AND content_hash = @hash AND version {(replaceSameVersion ? "<=" : "<")} @version
-                """);
-            AddPayload(command, payload);
+            var command = new NpgsqlBatchCommand(replaceSameVersion ? SetPayloadReplacingSameVersion : SetPayload);
+            PayloadColumns.AddParameters(command.Parameters, payload);
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -185,12 +179,7 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         int read;
         do
         {
-            await using var command = dataSource.CreateCommand($"""
-                SELECT pattern_id, change_seq, deleted, version, embedding, content_hash, pattern_type, status, tags,
-                       quality_score, success_rate, match_count, created_at, last_matched_at, model
-                FROM pattern_vectors WHERE ({CommitWatermark.NotSeenBefore("writer_xid")}) AND change_seq > @after
-                ORDER BY change_seq LIMIT @page
-                """);
+            await using var command = dataSource.CreateCommand(Refresh);
             _seen.AddParameters(command);
             command.Parameters.AddWithValue("after", after);
             command.Parameters.AddWithValue("page", RefreshPageSize);
@@ -204,32 +193,30 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         _seen = next;
     }
 
+    /// <summary>Applies one row of <see cref="Refresh"/>: pattern_id, change_seq, deleted, embedding, model, then the payload.</summary>
     private void Apply(NpgsqlDataReader reader)
     {
         var id = reader.GetGuid(0);
-        var removed = reader.GetBoolean(2) || reader.IsDBNull(4);
-        var otherModel = !removed && reader.GetString(14) != _modelKey;
+        var removed = reader.GetBoolean(2) || reader.IsDBNull(3);
+        var otherModel = !removed && reader.GetString(4) != _modelKey;
         if (otherModel) _otherModel.Add(id);
         else _otherModel.Remove(id);
-        var payload = removed || otherModel ? null : new PatternPayload(
-            id, reader.GetString(6), reader.GetInt32(3), reader.GetString(7), reader.GetFieldValue<string[]>(8), reader.GetDouble(9),
-            reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetInt32(11), reader.GetInt64(12),
-            reader.IsDBNull(13) ? null : reader.GetInt64(13), reader.GetString(5));
-        _vectors.Apply(id, reader.GetInt64(1), payload, payload is null ? null : reader.GetFieldValue<float[]>(4));
+        var payload = removed || otherModel ? null : PayloadColumns.Read(reader, first: 5);
+        _vectors.Apply(id, reader.GetInt64(1), payload, payload is null ? null : reader.GetFieldValue<float[]>(3));
     }
 
-    private static void AddPayload(NpgsqlBatchCommand command, PatternPayload payload)
-    {
-        command.Parameters.AddWithValue("id", payload.PatternId);
-        command.Parameters.AddWithValue("version", payload.Version);
-        command.Parameters.AddWithValue("hash", payload.ContentHash);
-        command.Parameters.AddWithValue("type", payload.PatternType);
-        command.Parameters.AddWithValue("status", payload.Status);
-        command.Parameters.AddWithValue("tags", payload.Tags.ToArray());
-        command.Parameters.AddWithValue("quality", payload.QualityScore);
-        command.Parameters.AddWithValue("success", (object?)payload.SuccessRate ?? DBNull.Value);
-        command.Parameters.AddWithValue("matches", payload.MatchCount);
-        command.Parameters.AddWithValue("created", payload.CreatedAt);
-        command.Parameters.AddWithValue("last", (object?)payload.LastMatchedAt ?? DBNull.Value);
-    }
+    private static string UpsertSql(string older) => $"""
+        INSERT INTO pattern_vectors AS v (model, embedding, {PayloadColumns.List})
+        VALUES (@model, @embedding, {PayloadColumns.Parameters})
+        ON CONFLICT (pattern_id) DO UPDATE SET deleted = false, model = EXCLUDED.model, embedding = EXCLUDED.embedding,
+            {PayloadColumns.SetFromExcluded}
+        WHERE v.version {older} EXCLUDED.version
+        """;
+
+    /// <summary>Replaces the payload of a point whose embedded text (content hash) is unchanged.</summary>
+    private static string SetPayloadSql(string older) => $"""
+        UPDATE pattern_vectors SET {PayloadColumns.SetFromParameters}
+        WHERE pattern_id = @{PatternPayloadFields.PatternId} AND NOT deleted AND content_hash = @{PatternPayloadFields.ContentHash}
+            AND version {older} @{PatternPayloadFields.Version}
+        """;
 }
