@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using PatternSync.Core.Hosting;
+using PatternSync.ServiceDefaults;
 using PatternSync.Core.Persistence;
 using PatternSync.Testing;
 using Serilog.Core;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
+using PatternSync.ServiceDefaults;
 using Serilog.Context;
 
 namespace PatternSync.PatternApi.Security;
@@ -48,8 +49,16 @@ public static class SecurityExtensions
                     detail: "Send Content-Type: application/json (the body may be empty)."))
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    public static WebApplication UseApiSecurity(this WebApplication app)
+    /// <param name="probes">Health and metrics: behind the ops:admin scope unless Auth serves them without a key.</param>
+    public static WebApplication UseApiSecurity(this WebApplication app, DefaultEndpoints probes)
     {
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (!auth.AnonymousHealth)
+        {
+            probes.Live.RequireAuthorization(Scopes.OpsAdmin);
+            probes.Ready.RequireAuthorization(Scopes.OpsAdmin);
+        }
+        if (!auth.AnonymousMetrics) probes.Metrics.RequireAuthorization(Scopes.OpsAdmin);
         app.UseAuthentication();
         // Every log line of a request names its caller by the key's prefix, never by the key.
         app.Use(async (context, next) =>
