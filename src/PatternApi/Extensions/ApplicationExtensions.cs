@@ -31,7 +31,7 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.Services.AddScoped<PatternMatcher>();
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
+        builder.AddRequestLimits();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();
         builder.Services.AddOptions<EmbedderProbeOptions>().BindConfiguration("Health").ValidateDataAnnotations().ValidateOnStart();

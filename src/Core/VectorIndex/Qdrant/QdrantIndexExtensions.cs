@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PatternSync.Core.Hosting;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Qdrant.Client;
@@ -16,7 +17,8 @@ public static class QdrantIndexExtensions
     /// </summary>
     public static IHostApplicationBuilder AddQdrantPatternIndex(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<QdrantOptions>().BindConfiguration("Qdrant").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<QdrantOptions>().BindConfiguration("Qdrant")
+            .BindRenamedKey("Qdrant:Collection", "Qdrant:Alias").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<QdrantOptions>>().Value;
