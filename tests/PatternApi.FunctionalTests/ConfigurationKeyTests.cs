@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.PatternApi;
 using PatternSync.PatternApi.Http;
@@ -51,12 +52,22 @@ public sealed class ConfigurationKeyTests
     [InlineData("Api:RequestTimeout", "00:00:00", "RequestTimeout")]
     [InlineData("RateLimits:ReadsPerSecond", "0", "ReadsPerSecond")]
     [InlineData("Qdrant:Alias", "no spaces allowed", "Alias")]
+    [InlineData("VectorIndex:Provider", "7", "Provider")]
     public async Task A_bad_value_fails_the_start_naming_the_key(string key, string value, string member)
     {
         using var host = Host(new CapturedLogs(), (key, value));
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains($"'{member}'", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_vector_index_provider_outside_the_list_fails_the_start_naming_the_key()
+    {
+        using var host = Host(new CapturedLogs(), ("VectorIndex:Provider", "Elastic"));
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        Assert.Contains("'VectorIndex:Provider'", failure.Message);
     }
 
     private static string NewValue(string key) => key == "Qdrant:Alias" ? "new_alias" : key.StartsWith("Api:") ? "00:00:09" : "9";
@@ -76,7 +87,7 @@ public sealed class ConfigurationKeyTests
         builder.AddServiceDefaults();
         builder.AddRequestLimits();
         builder.AddApiSecurity();
-        builder.AddQdrantPatternIndex();
+        builder.AddPatternVectorIndex();
         builder.Services.AddSingleton(logs);
         return builder.Build();
     }

@@ -12,8 +12,8 @@ namespace PatternSync.Core.VectorIndex.Qdrant;
 public static class QdrantIndexExtensions
 {
     /// <summary>
-    /// Registers the Qdrant client (gRPC), <see cref="QdrantPatternIndex"/> as the <see cref="IPatternVectorIndex"/> and
-    /// <see cref="QdrantIndexRebuilds"/>, both over one <see cref="QdrantCollections"/>, so each sees an alias change at once.
+    /// Registers the Qdrant client (gRPC), <see cref="QdrantPatternIndex"/> and <see cref="QdrantIndexRebuilds"/>
+    /// (keyed <see cref="VectorIndexProvider.Qdrant"/>), both over one <see cref="QdrantCollections"/>, so each sees an alias change at once.
     /// </summary>
     public static IHostApplicationBuilder AddQdrantPatternIndex(this IHostApplicationBuilder builder)
     {
@@ -30,8 +30,8 @@ public static class QdrantIndexExtensions
             return new QdrantClient(new QdrantGrpcClient(invoker), TimeSpan.FromSeconds(options.TimeoutSeconds));
         });
         builder.Services.AddSingleton<QdrantCollections>();
-        builder.Services.AddSingleton<IPatternVectorIndex, QdrantPatternIndex>();
-        builder.Services.AddSingleton<IPatternIndexRebuilds, QdrantIndexRebuilds>();
+        builder.Services.AddKeyedSingleton<IPatternVectorIndex, QdrantPatternIndex>(VectorIndexProvider.Qdrant);
+        builder.Services.AddKeyedSingleton<IPatternIndexRebuilds, QdrantIndexRebuilds>(VectorIndexProvider.Qdrant);
         return builder;
     }
 }
