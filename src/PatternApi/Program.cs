@@ -14,7 +14,7 @@ var app = builder.Build();
 // `PatternSync.PatternApi migrate`: apply the migrations and exit (the deploy step).
 if (args is ["migrate", ..])
 {
-    await app.Services.MigratePatternStoreAsync();
+    await app.Services.MigratePatternDatabaseAsync();
     return;
 }
 // `PatternSync.PatternApi keys create|list|revoke ...`: manage API keys and exit.

@@ -20,7 +20,7 @@ public static class ApplicationExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddPatternStore();
+        builder.AddPatternDatabase();
         builder.Services.ConfigureHttpJsonOptions(options => PatternJson.Configure(options.SerializerOptions));
         builder.AddExceptionStatusCodes();
         builder.AddPatternBus();

@@ -18,7 +18,7 @@ public static class ApplicationExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddPatternStore();
+        builder.AddPatternDatabase();
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: [HealthTags.Ready]);
         builder.AddPatternEmbeddings();
         builder.AddPatternVectorIndex();
