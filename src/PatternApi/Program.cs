@@ -1,11 +1,9 @@
-using PatternSync.Core.Hosting;
-using PatternSync.Core.Observability;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Apis;
 using PatternSync.PatternApi.Extensions;
 using PatternSync.PatternApi.Http;
-using Microsoft.Extensions.Options;
 using PatternSync.PatternApi.Security;
+using PatternSync.ServiceDefaults;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,7 +14,7 @@ var app = builder.Build();
 // `PatternSync.PatternApi migrate`: apply the migrations and exit (the deploy step).
 if (args is ["migrate", ..])
 {
-    await app.Services.MigratePatternStoreAsync();
+    await app.Services.MigratePatternDatabaseAsync();
     return;
 }
 // `PatternSync.PatternApi keys create|list|revoke ...`: manage API keys and exit.
@@ -27,15 +25,11 @@ if (args is ["keys", ..])
 }
 await app.Services.MigrateIfConfiguredAsync();
 
-var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-app.UseServiceDefaults(
-    protectHealth: auth.AnonymousHealth ? null : endpoint => endpoint.RequireAuthorization(Scopes.OpsAdmin),
-    protectMetrics: auth.AnonymousMetrics ? null : endpoint => endpoint.RequireAuthorization(Scopes.OpsAdmin));
-SyncMetrics.RegisterScrapeCallback(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
+var probes = app.UseServiceDefaults();
 app.MapOpenApi();
 app.UseStaticFiles();
 app.UseBodyLimit();
-app.UseApiSecurity();
+app.UseApiSecurity(probes);
 app.MapGet("/ops", () => Results.Redirect("/ops/index.html")).ExcludeFromDescription();
 app.MapScalarApiReference("/reference");
 var api = app.MapGroup("").ProducesCommonProblems();
@@ -44,4 +38,3 @@ api.MapSyncApi();
 api.MapOutcomesApi();
 api.MapPatternsApi();
 app.Run();
-

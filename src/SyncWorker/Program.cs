@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using PatternSync.Core.Hosting;
 using PatternSync.Core.Messaging;
 using PatternSync.Core.Persistence;
 using PatternSync.SyncWorker.Consumers;
 using PatternSync.SyncWorker.Extensions;
 using PatternSync.SyncWorker.Rebuild;
+using PatternSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -33,3 +33,6 @@ if (args is ["replay-errors", ..])
 await app.Services.MigrateIfConfiguredAsync();
 app.UseServiceDefaults();
 app.Run();
+
+/// <summary>The worker's entry point: the marker its test host starts from.</summary>
+public partial class Program;

@@ -39,9 +39,9 @@ public sealed class ThrottledApiFixture : PatternApiFixture
 
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["Auth:ReadsPerSecond"] = "1",
-        ["Auth:ReadBurst"] = "3",
-        ["Auth:FailedAuthenticationsPerMinute"] = "3",
+        ["RateLimits:ReadsPerSecond"] = "1",
+        ["RateLimits:ReadBurst"] = "3",
+        ["RateLimits:FailedAuthenticationsPerMinute"] = "3",
     };
 }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using PatternSync.Core.Hosting;
+using PatternSync.ServiceDefaults;
 using PatternSync.Core.Observability;
 using PatternSync.Testing;
 
@@ -35,7 +35,7 @@ public sealed class CountedProbesApiFixture : PatternApiFixture
             {
                 Interlocked.Increment(ref _checkRuns);
                 return HealthCheckResult.Healthy();
-            }, [ServiceDefaults.ReadyTag]);
+            }, [HealthTags.Ready]);
             var embedder = services.Single(s => s.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
             services.Remove(embedder);
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider =>

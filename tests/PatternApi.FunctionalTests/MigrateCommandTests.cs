@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using PatternSync.Core.Hosting;
+using PatternSync.ServiceDefaults;
 using PatternSync.Core.Persistence;
 using PatternSync.Testing;
 using Serilog.Core;
@@ -20,7 +20,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         List<string> migrations;
         using (var host = Host(first))
         {
-            await host.Services.MigratePatternStoreAsync();
+            await host.Services.MigratePatternDatabaseAsync();
             await using var scope = host.Services.CreateAsyncScope();
             migrations = scope.ServiceProvider.GetRequiredService<PatternDbContext>().Database.GetMigrations().ToList();
         }
@@ -31,7 +31,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
 
         var second = new CapturedLogs();
         using (var host = Host(second))
-            await host.Services.MigratePatternStoreAsync();
+            await host.Services.MigratePatternDatabaseAsync();
         Assert.Contains($"The schema is up to date (migration {migrations[^1]})", second.Text);
         Assert.DoesNotContain("Created database", second.Text);
         Assert.DoesNotContain("ERR ", second.Text);
@@ -42,7 +42,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:Patterns"] = _database.ConnectionString;
         builder.AddServiceDefaults();
-        builder.AddPatternStore();
+        builder.AddPatternDatabase();
         builder.Services.AddSingleton(logs);
         return builder.Build();
     }

@@ -9,11 +9,11 @@ public sealed class ShortTimeoutApiFixture : PatternApiFixture
 {
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["Auth:RequestTimeout"] = "00:00:01",
+        ["Api:RequestTimeout"] = "00:00:01",
     };
 }
 
-/// <summary>A request that cannot finish within Auth:RequestTimeout is cut off with a 503 and writes nothing.</summary>
+/// <summary>A request that cannot finish within Api:RequestTimeout is cut off with a 503 and writes nothing.</summary>
 public sealed class RequestTimeoutTests(ShortTimeoutApiFixture api) : IClassFixture<ShortTimeoutApiFixture>
 {
     [Fact]

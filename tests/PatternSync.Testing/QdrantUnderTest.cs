@@ -36,7 +36,7 @@ public sealed class QdrantUnderTest : IAsyncDisposable
         return new QdrantUnderTest(new Uri(standIn.Url), standIn);
     }
 
-    public QdrantOptions Options(string alias) => new() { Url = Url, Collection = alias };
+    public QdrantOptions Options(string alias) => new() { Url = Url, Alias = alias };
 
     /// <summary>The collections behind an alias, as one host sees them (their lifecycle: rebuilds, alias switches).</summary>
     public QdrantCollections CreateCollections(string alias, EmbeddingModel model) =>

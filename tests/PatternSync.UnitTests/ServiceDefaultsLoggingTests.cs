@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PatternSync.Core.Hosting;
+using PatternSync.ServiceDefaults;
 using Serilog.Core;
 using Serilog.Events;
 

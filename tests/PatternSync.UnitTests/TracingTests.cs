@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 using PatternSync.Core.Hosting;
+using PatternSync.ServiceDefaults;
 
 namespace PatternSync.UnitTests;
 

@@ -26,7 +26,7 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
 
 /// <summary>A sync worker, in-process; its embedder (the pipeline's unless given) counts texts, may be slowed down, and fails on a poison text.</summary>
 public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
-    : WebApplicationFactory<worker::PatternSync.SyncWorker.SyncOptions>
+    : WebApplicationFactory<worker::Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

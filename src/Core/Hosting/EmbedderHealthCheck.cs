@@ -1,16 +1,25 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace PatternSync.Core.Hosting;
 
+/// <summary>Section "Health", beside the probes' own settings (PatternSync.ServiceDefaults.HealthOptions).</summary>
+public sealed class EmbedderProbeOptions
+{
+    /// <summary>How often the embedder check runs the model; in between it repeats the last outcome.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan EmbedderProbeInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
 /// <summary>
 /// Ready only while the embedder makes a vector (the seed's "embedding" health item). The model runs
-/// at most once per <see cref="HealthOptions.EmbedderProbeInterval"/> (a paid API call, or a model
+/// at most once per <see cref="EmbedderProbeOptions.EmbedderProbeInterval"/> (a paid API call, or a model
 /// pass, per probe would be the probe's own load); in between the last outcome stands. A singleton,
 /// so the outcome outlives the probe.
 /// </summary>
-public sealed class EmbedderHealthCheck(IEmbeddingGenerator<string, Embedding<float>> embedder, TimeProvider clock, IOptions<HealthOptions> options)
+public sealed class EmbedderHealthCheck(IEmbeddingGenerator<string, Embedding<float>> embedder, TimeProvider clock, IOptions<EmbedderProbeOptions> options)
     : IHealthCheck
 {
     private volatile Outcome? _last;

@@ -1,57 +1,12 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
-using OpenTelemetry;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace PatternSync.Core.Hosting;
 
-/// <summary>
-/// OpenTelemetry traces of both hosts: HTTP requests, outgoing HTTP, PostgreSQL commands, the outbox relay's
-/// publishes and MassTransit's sends and consumes, so one trace follows a change from its request to the
-/// index. Recorded and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard variables
-/// configure it); without it nothing is recorded, but the trace context of a producer's request still flows
-/// through the outbox and the bus for whoever listens.
-/// </summary>
+/// <summary>PatternSync's own spans; the hosts' telemetry (PatternSync.ServiceDefaults) records every "PatternSync.*" source.</summary>
 public static class Tracing
 {
     public const string OutboxSourceName = "PatternSync.Outbox";
 
     /// <summary>The outbox relay's spans: each continues the trace of the request that wrote the row.</summary>
     public static readonly ActivitySource Outbox = new(OutboxSourceName);
-
-    public static IHostApplicationBuilder AddTracing(this IHostApplicationBuilder builder)
-    {
-        // Recording spans costs CPU on every request, command and message (on two cores it made the pipeline's
-        // latency half as long again): only when they go somewhere. The trace context still flows without it.
-        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return builder;
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new NoBackgroundClientCalls()))
-                .AddSource(OutboxSourceName)
-                .AddSource("MassTransit")
-                .AddAspNetCoreInstrumentation(options => options.Filter = http => !IsScrapeOrProbe(http.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
-            .UseOtlpExporter();
-        return builder;
-    }
-
-    /// <summary>
-    /// A database or HTTP call outside any trace is background polling (the relay's claims, Quartz's check-ins):
-    /// a trace of its own every few seconds says nothing. Calls within a trace follow their parent.
-    /// </summary>
-    private sealed class NoBackgroundClientCalls : Sampler
-    {
-        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-            new(samplingParameters.Kind == ActivityKind.Client ? SamplingDecision.Drop : SamplingDecision.RecordAndSample);
-    }
-
-    // Prometheus and the orchestrator call these every few seconds: traces of them would drown the rest.
-    private static bool IsScrapeOrProbe(PathString path) =>
-        path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");
 }

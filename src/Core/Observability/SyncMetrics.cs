@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Prometheus;
 
@@ -12,7 +14,25 @@ public static class SyncMetrics
     private static readonly Gauge DeadLetters = Metrics.CreateGauge("pattern_outbox_dead_letters", "Outbox rows that will never be published (dead letters)");
     private static readonly Gauge NotIndexed = Metrics.CreateGauge("pattern_not_indexed", "Patterns whose current version the index does not hold");
 
-    public static void RegisterScrapeCallback(NpgsqlDataSource dataSource) =>
+    /// <summary>The gauges are read on each scrape once the host has started.</summary>
+    public static IHostApplicationBuilder AddSyncMetrics(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<ScrapeCallback>();
+        return builder;
+    }
+
+    private sealed class ScrapeCallback(NpgsqlDataSource dataSource) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            RegisterScrapeCallback(dataSource);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static void RegisterScrapeCallback(NpgsqlDataSource dataSource) =>
         Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
         {
             try

@@ -1,30 +1,46 @@
-using Microsoft.Extensions.Configuration;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using PatternSync.Core.VectorIndex.Postgres;
 using PatternSync.Core.VectorIndex.Qdrant;
 
 namespace PatternSync.Core.VectorIndex;
 
+public enum VectorIndexProvider
+{
+    /// <summary>The embedded index: vectors in PostgreSQL.</summary>
+    Postgres,
+    /// <summary>Qdrant (docker compose, production).</summary>
+    Qdrant,
+}
+
+/// <summary>Section "VectorIndex".</summary>
+public sealed class VectorIndexOptions
+{
+    /// <summary>Which index holds the vectors; a value outside the list fails the start naming this key.</summary>
+    [EnumDataType(typeof(VectorIndexProvider))]
+    public VectorIndexProvider Provider { get; set; } = VectorIndexProvider.Postgres;
+}
+
 public static class VectorIndexExtensions
 {
-    public const string Qdrant = "Qdrant";
-    public const string Postgres = "Postgres";
-
     /// <summary>
-    /// Registers the <see cref="IPatternVectorIndex"/> that <c>VectorIndex:Provider</c> names, and how it is rebuilt
-    /// (<see cref="IPatternIndexRebuilds"/>): "Postgres" (the embedded default, vectors in PostgreSQL) or "Qdrant"
-    /// (docker compose, production).
+    /// Registers the <see cref="IPatternVectorIndex"/> that <see cref="VectorIndexOptions.Provider"/> names, and how it is
+    /// rebuilt (<see cref="IPatternIndexRebuilds"/>); each provider's parts are registered under its key.
     /// </summary>
     public static IHostApplicationBuilder AddPatternVectorIndex(this IHostApplicationBuilder builder)
     {
-        var provider = builder.Configuration["VectorIndex:Provider"] ?? Postgres;
+        builder.Services.AddOptions<VectorIndexOptions>().BindConfiguration("VectorIndex").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IndexModelTarget>();
-        if (provider.Equals(Qdrant, StringComparison.OrdinalIgnoreCase)) return builder.AddQdrantPatternIndex();
-        if (!provider.Equals(Postgres, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"VectorIndex:Provider is '{provider}'; use '{Postgres}' or '{Qdrant}'.");
-        builder.Services.AddSingleton<IPatternVectorIndex, PostgresPatternIndex>();
-        builder.Services.AddSingleton<IPatternIndexRebuilds, PostgresIndexRebuilds>();
+        builder.AddQdrantPatternIndex();
+        builder.Services.AddKeyedSingleton<IPatternVectorIndex, PostgresPatternIndex>(VectorIndexProvider.Postgres);
+        builder.Services.AddKeyedSingleton<IPatternIndexRebuilds, PostgresIndexRebuilds>(VectorIndexProvider.Postgres);
+        builder.Services.AddSingleton(services => services.GetRequiredKeyedService<IPatternVectorIndex>(Provider(services)));
+        builder.Services.AddSingleton(services => services.GetRequiredKeyedService<IPatternIndexRebuilds>(Provider(services)));
         return builder;
     }
+
+    private static VectorIndexProvider Provider(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<VectorIndexOptions>>().Value.Provider;
 }

@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.Hosting;
+using PatternSync.Core.Observability;
+using PatternSync.Core.Serialization;
+using PatternSync.PatternApi.Http;
+using PatternSync.ServiceDefaults;
 using PatternSync.Core.Messaging;
 using PatternSync.Core.VectorIndex;
 using PatternSync.PatternApi.Idempotency;
@@ -17,7 +21,9 @@ public static class ApplicationExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddPatternStore();
+        builder.AddPatternDatabase();
+        builder.Services.ConfigureHttpJsonOptions(options => PatternJson.Configure(options.SerializerOptions));
+        builder.AddExceptionStatusCodes();
         builder.AddPatternBus();
         builder.AddOutboxRelay();
         builder.AddPatternChanges();
@@ -26,17 +32,20 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.Services.AddScoped<PatternMatcher>();
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
+        builder.AddRequestLimits();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();
+        builder.Services.AddOptions<EmbedderProbeOptions>().BindConfiguration("Health").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EmbedderHealthCheck>();
         builder.Services.AddHealthChecks()
-            .AddCheck<VectorIndexHealthCheck>("vector-index", tags: [ServiceDefaults.ReadyTag])
-            .AddCheck<EmbedderHealthCheck>("embedder", tags: [ServiceDefaults.ReadyTag])
-            .AddCheck<SyncLagHealthCheck>("sync-lag", HealthStatus.Degraded, [ServiceDefaults.ReadyTag]);
+            .AddCheck<PostgresHealthCheck>("postgresql", tags: [HealthTags.Ready])
+            .AddCheck<VectorIndexHealthCheck>("vector-index", tags: [HealthTags.Ready])
+            .AddCheck<EmbedderHealthCheck>("embedder", tags: [HealthTags.Ready])
+            .AddCheck<SyncLagHealthCheck>("sync-lag", HealthStatus.Degraded, [HealthTags.Ready]);
         builder.Services.AddOptions<SyncLagOptions>().BindConfiguration("SyncLag");
         builder.Services.AddOptions<SyncRequestOptions>().BindConfiguration("SyncRequests").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<SyncRequests>();
+        builder.AddSyncMetrics();
         builder.Services.AddSingleton<SyncHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SyncHistory>());
         return builder;

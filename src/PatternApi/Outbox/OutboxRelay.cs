@@ -66,7 +66,7 @@ public sealed partial class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = await OutboxStore.ClaimAsync(connection, transaction, _options.BatchSize, ignoreBackoff: _brokerUnreachable, cancellationToken);
+        var rows = await OutboxSql.ClaimAsync(connection, transaction, _options.BatchSize, ignoreBackoff: _brokerUnreachable, cancellationToken);
         if (rows.Count == 0) return 0;
 
         // One pass holds at most one row per pattern, so publishing them concurrently keeps per-pattern order.
@@ -78,8 +78,8 @@ public sealed partial class OutboxRelay(
             .ToList();
         var brokerDown = published.Count == 0 && outcomes.Any(o => o.BrokerFault);
         var brokerBack = published.Count > 0 && _brokerUnreachable;
-        await OutboxStore.MarkSentAsync(connection, transaction, published, cancellationToken);
-        await OutboxStore.MarkFailedAsync(connection, transaction, failures, cancellationToken);
+        await OutboxSql.MarkSentAsync(connection, transaction, published, cancellationToken);
+        await OutboxSql.MarkFailedAsync(connection, transaction, failures, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         if (brokerDown)
@@ -91,7 +91,7 @@ public sealed partial class OutboxRelay(
         if (brokerBack)
         {
             _brokerUnreachable = false;
-            LogBrokerReachable(await OutboxStore.RetryWaitingNowAsync(dataSource, cancellationToken));
+            LogBrokerReachable(await OutboxSql.RetryWaitingNowAsync(dataSource, cancellationToken));
         }
         if (failures.Count > 0) LogPublishFailed(failures.Count, rows.Count, failures[0].Error);
         foreach (var dead in outcomes.Where(o => o.Error is not null && LastAttempt(o)))

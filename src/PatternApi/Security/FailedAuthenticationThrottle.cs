@@ -9,7 +9,7 @@ namespace PatternSync.PatternApi.Security;
 /// at the rate the server answers. Behind a proxy the address is the proxy's unless forwarded headers
 /// are configured.
 /// </summary>
-public sealed class FailedAuthenticationThrottle(IOptions<AuthOptions> options) : IDisposable
+public sealed class FailedAuthenticationThrottle(IOptions<RateLimitOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<IPAddress?> _failures = PartitionedRateLimiter.Create<IPAddress?, string>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions

@@ -14,8 +14,8 @@ public static class RateLimits
 
     public static void AddPolicies(RateLimiterOptions limiter)
     {
-        limiter.AddPolicy(ReadPolicy, http => PerKey(http, auth => (auth.ReadsPerSecond, auth.ReadBurst)));
-        limiter.AddPolicy(WritePolicy, http => PerKey(http, auth => (auth.WritesPerSecond, auth.WriteBurst)));
+        limiter.AddPolicy(ReadPolicy, http => PerKey(http, limits => (limits.ReadsPerSecond, limits.ReadBurst)));
+        limiter.AddPolicy(WritePolicy, http => PerKey(http, limits => (limits.WritesPerSecond, limits.WriteBurst)));
         limiter.OnRejected = (context, _) =>
         {
             var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
@@ -34,12 +34,11 @@ public static class RateLimits
     }
 
     /// <summary>A token bucket per API key.</summary>
-    private static RateLimitPartition<string> PerKey(HttpContext http, Func<AuthOptions, (int PerSecond, int Burst)> rate)
+    private static RateLimitPartition<string> PerKey(HttpContext http, Func<RateLimitOptions, (int PerSecond, int Burst)> rate)
     {
-        var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
         // Without keys there is no caller to meter: the trusted local mode is not rate-limited.
-        if (!auth.RequireApiKeys) return RateLimitPartition.GetNoLimiter("local");
-        var (perSecond, burst) = rate(auth);
+        if (!http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.RequireApiKeys) return RateLimitPartition.GetNoLimiter("local");
+        var (perSecond, burst) = rate(http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
         return RateLimitPartition.GetTokenBucketLimiter(http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
             _ => new TokenBucketRateLimiterOptions
             {

@@ -1,16 +1,20 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
+using PatternSync.Core.Hosting;
+using PatternSync.ServiceDefaults;
 using Serilog.Context;
 
 namespace PatternSync.PatternApi.Security;
 
 public static class SecurityExtensions
 {
-    /// <summary>API keys with scopes, read and write rate limits per key, wrong keys limited per address, and a timeout on every request.</summary>
+    /// <summary>API keys with scopes, read and write rate limits per key, wrong keys limited per address.</summary>
     public static IHostApplicationBuilder AddApiSecurity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
+        var rateLimits = builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        foreach (var property in RenamedRateLimitKeys) rateLimits.BindRenamedKey($"Auth:{property}", $"{RateLimitOptions.Section}:{property}");
+        rateLimits.ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -21,13 +25,14 @@ public static class SecurityExtensions
 
         builder.Services.AddRateLimiter(RateLimits.AddPolicies);
         builder.Services.AddSingleton<FailedAuthenticationThrottle>();
-        builder.Services.AddRequestTimeouts(timeouts =>
-        {
-            var seconds = builder.Configuration.GetValue<TimeSpan?>("Auth:RequestTimeout") ?? new AuthOptions().RequestTimeout;
-            timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = seconds, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable };
-        });
         return builder;
     }
+
+    private static readonly string[] RenamedRateLimitKeys =
+    [
+        nameof(RateLimitOptions.WritesPerSecond), nameof(RateLimitOptions.WriteBurst), nameof(RateLimitOptions.ReadsPerSecond),
+        nameof(RateLimitOptions.ReadBurst), nameof(RateLimitOptions.FailedAuthenticationsPerMinute),
+    ];
 
     /// <summary>A write endpoint: the patterns:write scope and the per-key write rate.</summary>
     public static TBuilder RequireWrites<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
@@ -48,8 +53,16 @@ public static class SecurityExtensions
                     detail: "Send Content-Type: application/json (the body may be empty)."))
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    public static WebApplication UseApiSecurity(this WebApplication app)
+    /// <param name="probes">Health and metrics: behind the ops:admin scope unless Auth serves them without a key.</param>
+    public static WebApplication UseApiSecurity(this WebApplication app, DefaultEndpoints probes)
     {
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (!auth.AnonymousHealth)
+        {
+            probes.Live.RequireAuthorization(Scopes.OpsAdmin);
+            probes.Ready.RequireAuthorization(Scopes.OpsAdmin);
+        }
+        if (!auth.AnonymousMetrics) probes.Metrics.RequireAuthorization(Scopes.OpsAdmin);
         app.UseAuthentication();
         // Every log line of a request names its caller by the key's prefix, never by the key.
         app.Use(async (context, next) =>

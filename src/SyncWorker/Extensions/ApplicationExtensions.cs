@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using PatternSync.Contracts;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.Hosting;
 using PatternSync.Core.Messaging;
 using PatternSync.Core.Persistence;
 using PatternSync.Core.VectorIndex;
@@ -9,6 +10,7 @@ using PatternSync.SyncWorker.Consumers;
 using PatternSync.SyncWorker.Rebuild;
 using PatternSync.SyncWorker.Reconciliation;
 using PatternSync.SyncWorker.Sync;
+using PatternSync.ServiceDefaults;
 
 namespace PatternSync.SyncWorker.Extensions;
 
@@ -16,7 +18,8 @@ public static class ApplicationExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddPatternStore();
+        builder.AddPatternDatabase();
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: [HealthTags.Ready]);
         builder.AddPatternEmbeddings();
         builder.AddPatternVectorIndex();
         builder.Services.AddOptions<SyncOptions>().BindConfiguration("Sync").ValidateDataAnnotations().ValidateOnStart();

@@ -15,7 +15,7 @@ public static class ReconciliationExtensions
         builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration("Reconciliation").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<Reconciler>();
         var options = builder.Configuration.GetSection("Reconciliation").Get<ReconciliationOptions>() ?? new ReconciliationOptions();
-        var connectionString = builder.Configuration.GetConnectionString(PatternStoreExtensions.ConnectionStringName)!;
+        var connectionString = builder.Configuration.GetConnectionString(PatternDatabaseExtensions.ConnectionStringName)!;
         builder.Services.Configure<QuartzOptions>(quartz =>
         {
             // One scheduler name across workers, a distinct instance id each: that is what makes a cluster.

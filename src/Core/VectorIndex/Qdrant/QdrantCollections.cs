@@ -8,7 +8,7 @@ using Qdrant.Client.Grpc;
 namespace PatternSync.Core.VectorIndex.Qdrant;
 
 /// <summary>
-/// The collections behind the alias (<see cref="QdrantOptions.Collection"/>) and their lifecycle. Each collection is named
+/// The collections behind the alias (<see cref="QdrantOptions.Alias"/>) and their lifecycle. Each collection is named
 /// for the model and vector size it holds, so a model change is a rebuild into a new collection and an alias switch,
 /// never a mix of vectors. One instance per host: <see cref="QdrantPatternIndex"/> asks it where to read and write.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed partial class QdrantCollections(
     private DateTime _routesCheckedAt = DateTime.MinValue;
 
     /// <summary>The alias every reader and writer uses.</summary>
-    public string Alias => _options.Collection;
+    public string Alias => _options.Alias;
 
     /// <summary>While a rebuild runs, this alias names the collection being built; writers write to it too.</summary>
     public string BuildingAlias => Alias + "-building";

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PatternSync.Core.Hosting;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Qdrant.Client;
@@ -11,12 +12,13 @@ namespace PatternSync.Core.VectorIndex.Qdrant;
 public static class QdrantIndexExtensions
 {
     /// <summary>
-    /// Registers the Qdrant client (gRPC), <see cref="QdrantPatternIndex"/> as the <see cref="IPatternVectorIndex"/> and
-    /// <see cref="QdrantIndexRebuilds"/>, both over one <see cref="QdrantCollections"/>, so each sees an alias change at once.
+    /// Registers the Qdrant client (gRPC), <see cref="QdrantPatternIndex"/> and <see cref="QdrantIndexRebuilds"/>
+    /// (keyed <see cref="VectorIndexProvider.Qdrant"/>), both over one <see cref="QdrantCollections"/>, so each sees an alias change at once.
     /// </summary>
     public static IHostApplicationBuilder AddQdrantPatternIndex(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<QdrantOptions>().BindConfiguration("Qdrant").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<QdrantOptions>().BindConfiguration("Qdrant")
+            .BindRenamedKey("Qdrant:Collection", "Qdrant:Alias").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<QdrantOptions>>().Value;
@@ -28,8 +30,8 @@ public static class QdrantIndexExtensions
             return new QdrantClient(new QdrantGrpcClient(invoker), TimeSpan.FromSeconds(options.TimeoutSeconds));
         });
         builder.Services.AddSingleton<QdrantCollections>();
-        builder.Services.AddSingleton<IPatternVectorIndex, QdrantPatternIndex>();
-        builder.Services.AddSingleton<IPatternIndexRebuilds, QdrantIndexRebuilds>();
+        builder.Services.AddKeyedSingleton<IPatternVectorIndex, QdrantPatternIndex>(VectorIndexProvider.Qdrant);
+        builder.Services.AddKeyedSingleton<IPatternIndexRebuilds, QdrantIndexRebuilds>(VectorIndexProvider.Qdrant);
         return builder;
     }
 }

@@ -12,9 +12,9 @@ public sealed class QdrantOptions
     [Required]
     public Uri Url { get; set; } = new("http://127.0.0.1:6334");
     public string? ApiKey { get; set; }
-    /// <summary>The alias every reader and writer uses; the collection behind it changes on a rebuild.</summary>
+    /// <summary>The alias every reader and writer uses; the collection behind it changes on a rebuild (once "Qdrant:Collection").</summary>
     [Required, RegularExpression("^[a-zA-Z0-9_-]{1,200}$")]
-    public string Collection { get; set; } = "pattern_embeddings";
+    public string Alias { get; set; } = "pattern_embeddings";
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 30;
 

@@ -10,13 +10,13 @@ using Npgsql;
 
 namespace PatternSync.Core.Persistence;
 
-public static class PatternStoreExtensions
+public static class PatternDatabaseExtensions
 {
     /// <summary>The connection string's name: <c>ConnectionStrings:Patterns</c>.</summary>
     public const string ConnectionStringName = "Patterns";
 
-    /// <summary>Registers the PostgreSQL data source and <see cref="PatternDbContext"/> (pooled).</summary>
-    public static IHostApplicationBuilder AddPatternStore(this IHostApplicationBuilder builder)
+    /// <summary>Registers the PostgreSQL database (patterns, outbox, keys, index): its data source and <see cref="PatternDbContext"/> (pooled).</summary>
+    public static IHostApplicationBuilder AddPatternDatabase(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
@@ -45,14 +45,14 @@ public static class PatternStoreExtensions
     public static async Task MigrateIfConfiguredAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
-            await services.MigratePatternStoreAsync(cancellationToken);
+            await services.MigratePatternDatabaseAsync(cancellationToken);
     }
 
     /// <summary>Applies pending migrations, creating the database first when it does not exist.</summary>
-    public static async Task MigratePatternStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    public static async Task MigratePatternDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PatternStoreExtensions).FullName!);
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PatternDatabaseExtensions).FullName!);
         var connectionString = scope.ServiceProvider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)!;
         if (await CreateDatabaseIfMissingAsync(connectionString, cancellationToken) is { } created)
             logger.LogInformation("Created database {Database}", created);

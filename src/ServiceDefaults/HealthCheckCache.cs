@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace PatternSync.Core.Hosting;
+namespace PatternSync.ServiceDefaults;
 
 /// <summary>Section "Health".</summary>
 public sealed class HealthOptions
@@ -15,9 +15,6 @@ public sealed class HealthOptions
     /// <summary>Longest one check may run before it counts as failed (a cached run is not cancelled by the probe that started it).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>How often the embedder check runs the model; in between it repeats the last outcome.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan EmbedderProbeInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
@@ -79,7 +76,7 @@ public static class HealthCheckCacheExtensions
         // After every host has added its checks: wrap each readiness check's factory.
         builder.Services.PostConfigure<HealthCheckServiceOptions>(health =>
         {
-            foreach (var registration in health.Registrations.Where(r => r.Tags.Contains(ServiceDefaults.ReadyTag)))
+            foreach (var registration in health.Registrations.Where(r => r.Tags.Contains(HealthTags.Ready)))
             {
                 var inner = registration.Factory;
                 registration.Factory = services => new HealthCheckCache.Cached(services.GetRequiredService<HealthCheckCache>(), inner);

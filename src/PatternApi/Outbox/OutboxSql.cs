@@ -3,7 +3,7 @@ using Npgsql;
 namespace PatternSync.PatternApi.Outbox;
 
 /// <summary>The relay's SQL over <c>outbox_messages</c>, inside the caller's transaction.</summary>
-public static class OutboxStore
+public static class OutboxSql
 {
     /// <summary>
     /// Locks up to <paramref name="limit"/> publishable rows. SKIP LOCKED lets several relays share
