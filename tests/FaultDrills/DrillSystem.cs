@@ -43,7 +43,7 @@ public sealed class DrillSystem : IAsyncDisposable
         .WithIndex("Qdrant", Qdrant.Url, Alias).With(new Dictionary<string, string>
         {
             ["Auth:RequireApiKeys"] = "false",
-            ["Auth:WriteBurst"] = "100000",
+            ["RateLimits:WriteBurst"] = "100000",
             ["Outbox:PollInterval"] = "00:00:01",
             ["Outbox:MaxRetryDelay"] = "00:00:02",
             ["Outbox:PublishTimeout"] = "00:00:03",

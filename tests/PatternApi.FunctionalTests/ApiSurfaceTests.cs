@@ -67,8 +67,8 @@ public sealed class KeyedApiFixture : PatternApiFixture
 
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["Auth:WritesPerSecond"] = "100000",
-        ["Auth:WriteBurst"] = "100000",
+        ["RateLimits:WritesPerSecond"] = "100000",
+        ["RateLimits:WriteBurst"] = "100000",
     };
 }
 

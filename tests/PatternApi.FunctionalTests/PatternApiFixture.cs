@@ -22,10 +22,10 @@ public class PatternApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
             // These tests look at the rows the write path leaves; the relay has its own tests.
             .UseSetting("Outbox:RelayEnabled", "false")
             .UseSetting("Auth:RequireApiKeys", RequireApiKeys.ToString())
-            .UseSetting("Auth:WritesPerSecond", "1")
-            .UseSetting("Auth:WriteBurst", RequireApiKeys ? "3" : "100000")
+            .UseSetting("RateLimits:WritesPerSecond", "1")
+            .UseSetting("RateLimits:WriteBurst", RequireApiKeys ? "3" : "100000")
             // Every test client has the same (no) address: the wrong keys the tests send on purpose add up.
-            .UseSetting("Auth:FailedAuthenticationsPerMinute", "100000")
+            .UseSetting("RateLimits:FailedAuthenticationsPerMinute", "100000")
             .UseSettings(Settings);
 
     /// <summary>Off for the tests of what endpoints do; on for the access-control tests.</summary>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.Contracts;
 using PatternSync.PatternApi.Patterns;
+using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
 
@@ -14,7 +15,7 @@ public sealed class PatternChangesTests(PatternApiFixture api) : IClassFixture<P
     [Fact]
     public async Task Concurrent_outcomes_on_one_pattern_are_all_counted_each_with_its_own_outbox_row()
     {
-        var created = await ChangeAsync(changes => changes.CreateAsync(PatternRequests.Seed(), key: null, CancellationToken.None));
+        var created = await ChangeAsync(changes => changes.CreateAsync(PatternBodies.Example(), key: null, CancellationToken.None));
         var id = Assert.IsType<PatternChangeResult.Written>(created).Pattern.PatternId;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8)
@@ -33,7 +34,7 @@ public sealed class PatternChangesTests(PatternApiFixture api) : IClassFixture<P
     [Fact]
     public async Task A_deletion_is_one_version_past_the_row_with_one_outbox_row()
     {
-        var created = await ChangeAsync(changes => changes.CreateAsync(PatternRequests.Seed(), key: null, CancellationToken.None));
+        var created = await ChangeAsync(changes => changes.CreateAsync(PatternBodies.Example(), key: null, CancellationToken.None));
         var id = Assert.IsType<PatternChangeResult.Written>(created).Pattern.PatternId;
 
         Assert.IsType<PatternChangeResult.VersionConflict>(

@@ -28,7 +28,7 @@ public static class HostSettings
     {
         settings["VectorIndex:Provider"] = provider;
         if (qdrantUrl is not null) settings["Qdrant:Url"] = qdrantUrl.ToString();
-        if (alias is not null) settings["Qdrant:Collection"] = alias;
+        if (alias is not null) settings["Qdrant:Alias"] = alias;
         return settings;
     }
 
