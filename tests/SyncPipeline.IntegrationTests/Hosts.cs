@@ -24,8 +24,13 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
     }
 }
 
-/// <summary>A sync worker, in-process; its embedder (the pipeline's unless given) counts texts, may be slowed down, and fails on a poison text.</summary>
-public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
+/// <summary>
+/// A sync worker, in-process; its embedder (the pipeline's unless given) counts texts, may be slowed down, and fails on a
+/// poison text. <paramref name="configure"/> adds settings or services of one test.
+/// </summary>
+public sealed class WorkerHost(
+    PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null,
+    Action<IWebHostBuilder>? configure = null)
     : WebApplicationFactory<worker::Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -35,6 +40,7 @@ public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IE
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
         builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
             new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay))));
+        configure?.Invoke(builder);
     }
 
     public WorkerHost Start()

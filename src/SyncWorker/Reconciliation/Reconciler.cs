@@ -67,7 +67,7 @@ public sealed partial class Reconciler(
             ReconciliationMetrics.ModelMismatch.Set(0);
             return;
         }
-        catch (VectorIndexMismatchException e) when (options.Value.RebuildOnWrongDimension)
+        catch (VectorIndexMismatchException e) when (options.Value.RebuildOnModelMismatch)
         {
             var targetModel = await target.GetAsync(cancellationToken);
             if (targetModel != target.Own)

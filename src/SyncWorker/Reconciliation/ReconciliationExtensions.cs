@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PatternSync.Core.Hosting;
 using PatternSync.Core.Persistence;
 using Quartz;
 
@@ -12,9 +13,10 @@ public static class ReconciliationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddReconciliation(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration("Reconciliation").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration("Reconciliation")
+            .BindRenamedKey("Reconciliation:RebuildOnWrongDimension", "Reconciliation:RebuildOnModelMismatch")
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<Reconciler>();
-        var options = builder.Configuration.GetSection("Reconciliation").Get<ReconciliationOptions>() ?? new ReconciliationOptions();
         var connectionString = builder.Configuration.GetConnectionString(PatternDatabaseExtensions.ConnectionStringName)!;
         builder.Services.Configure<QuartzOptions>(quartz =>
         {
@@ -33,13 +35,15 @@ public static class ReconciliationExtensions
                 store.ProvisionSchema();
             });
             quartz.AddJob<ReconciliationJob>(job => job.WithIdentity(ReconciliationJob.Key).StoreDurably());
-            quartz.AddTrigger(trigger => trigger
-                .ForJob(ReconciliationJob.Key)
-                .WithIdentity("reconciliation-schedule", "patternsync")
-                .StartAt(DateTimeOffset.UtcNow + options.InitialDelay)
-                .WithSimpleSchedule(schedule => schedule.WithInterval(options.Interval).RepeatForever()));
+            quartz.AddTrigger((services, trigger) => Schedule(trigger, services.GetRequiredService<IOptions<ReconciliationOptions>>().Value));
         });
         builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
         return builder;
     }
+
+    private static void Schedule(ITriggerConfigurator<IJob> trigger, ReconciliationOptions options) => trigger
+        .ForJob(ReconciliationJob.Key)
+        .WithIdentity(ReconciliationJob.Schedule)
+        .StartAt(DateTimeOffset.UtcNow + options.InitialDelay)
+        .WithSimpleSchedule(schedule => schedule.WithInterval(options.Interval).RepeatForever());
 }

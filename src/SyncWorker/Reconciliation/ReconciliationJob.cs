@@ -7,6 +7,7 @@ namespace PatternSync.SyncWorker.Reconciliation;
 public sealed class ReconciliationJob(Reconciler reconciler) : IJob
 {
     public static readonly JobKey Key = new("reconciliation", "patternsync");
+    public static readonly TriggerKey Schedule = new("reconciliation-schedule", "patternsync");
     public const string TriggerKey = "trigger";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
