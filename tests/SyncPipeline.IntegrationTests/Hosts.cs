@@ -39,7 +39,8 @@ public sealed class WorkerHost(
         pipeline.ApplySettings(builder);
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
         builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-            new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay))));
+            new PoisonEmbeddingGenerator(
+                new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay))));
         configure?.Invoke(builder);
     }
 

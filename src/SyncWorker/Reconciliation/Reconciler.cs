@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -20,7 +21,8 @@ namespace PatternSync.SyncWorker.Reconciliation;
 /// </summary>
 public sealed partial class Reconciler(
     PatternDbContext db, NpgsqlDataSource dataSource, IPatternVectorIndex index, PatternSynchronizer synchronizer,
-    IndexRebuilder rebuilder, IndexModelTarget target, IOptions<ReconciliationOptions> options, TimeProvider clock, ILogger<Reconciler> logger)
+    IndexRebuilder rebuilder, IndexModelTarget target, IOptions<ReconciliationOptions> options, TimeProvider clock,
+    ILogger<Reconciler> logger)
 {
     public async Task<ReconciliationRun> RunAsync(string trigger, CancellationToken cancellationToken)
     {
@@ -50,7 +52,8 @@ public sealed partial class Reconciler(
         run.FinishedAt = clock.GetUtcNowForPostgres();
         await db.SaveChangesAsync(CancellationToken.None);
         ReconciliationMetrics.Record(run);
-        LogRun(run.Id, run.Status, run.Missing, run.StaleVersion, run.StalePayload, run.Orphans, run.ModelMismatch, run.Repaired, run.Failed);
+        LogRun(run.Id, run.Status, run.Missing, run.StaleVersion, run.StalePayload, run.Orphans, run.ModelMismatch,
+            run.Repaired, run.Failed);
         return run;
     }
 
@@ -75,7 +78,8 @@ public sealed partial class Reconciler(
                 ReconciliationMetrics.ModelMismatch.Set(1);
                 LogOtherTarget(target.Own, targetModel ?? "none recorded", e.Message);
                 throw new VectorIndexMismatchException(
-                    $"{e.Message} The index's target model is {targetModel ?? "not recorded"}, this worker's is {target.Own}: only a reindex on a worker of the new model changes it; roll this worker to the target model.");
+                    $"{e.Message} The index's target model is {targetModel ?? "not recorded"}, this worker's is {target.Own}: "
+                    + "only a reindex on a worker of the new model changes it; roll this worker to the target model.");
             }
             run.ModelMismatch = 1;
             LogRebuilding(e.Message);
@@ -136,7 +140,9 @@ public sealed partial class Reconciler(
         var ahead = drift.Where(d => d.Kind == DriftKind.Ahead).Select(d => d.Id);
         await index.DeleteUnconditionallyAsync(orphans.Concat(ahead).ToList(), cancellationToken);
         run.Repaired += orphans.Count;
-        var toSync = drift.Where(d => d.Kind is DriftKind.Missing or DriftKind.StaleVersion or DriftKind.StalePayload or DriftKind.Ahead).Select(d => d.Id);
+        var toSync = drift
+            .Where(d => d.Kind is DriftKind.Missing or DriftKind.StaleVersion or DriftKind.StalePayload or DriftKind.Ahead)
+            .Select(d => d.Id);
         foreach (var chunk in toSync.Chunk(options.Value.RepairBatchSize))
         {
             if (await TrySyncAsync(chunk, run, cancellationToken)) continue;
@@ -163,9 +169,10 @@ public sealed partial class Reconciler(
         }
     }
 
-    private const string RowColumns = "pattern_id, version, content_hash, indexed_version IS DISTINCT FROM version AND updated_at > now() - @grace";
+    private const string RowColumns =
+        "pattern_id, version, content_hash, indexed_version IS DISTINCT FROM version AND updated_at > now() - @grace";
 
-    private async IAsyncEnumerable<RowState> RowsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RowState> RowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = Guid.Empty;
         while (true)
@@ -193,7 +200,8 @@ public sealed partial class Reconciler(
         command.Parameters.AddWithValue("grace", options.Value.GracePeriod);
         var rows = new List<RowState>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(new RowState(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetBoolean(3)));
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new RowState(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetBoolean(3)));
         return rows;
     }
 
@@ -207,15 +215,20 @@ public sealed partial class Reconciler(
         return message[..length];
     }
 
-    [LoggerMessage(LogLevel.Warning, "Reconciliation found an index of another vector size or model; rebuilding it for the configured embedder: {Reason}")]
+    [LoggerMessage(LogLevel.Warning,
+        "Reconciliation found an index of another vector size or model; rebuilding it for the configured embedder: {Reason}")]
     private partial void LogRebuilding(string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Reconciliation leaves the index alone: this worker's model {Own} is not the index's target model {Target}. {Reason}")]
+    [LoggerMessage(LogLevel.Warning,
+        "Reconciliation leaves the index alone: this worker's model {Own} is not the index's target model {Target}. {Reason}")]
     private partial void LogOtherTarget(string own, string target, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Reconciliation could not repair pattern {PatternId}")]
     private partial void LogRepairFailed(Exception exception, Guid patternId);
 
-    [LoggerMessage(LogLevel.Information, "Reconciliation {RunId} {Status}: missing {Missing}, stale version {StaleVersion}, stale payload {StalePayload}, orphans {Orphans}, model mismatch {ModelMismatch}; repaired {Repaired}, failed {Failed}")]
-    private partial void LogRun(long runId, string status, int missing, int staleVersion, int stalePayload, int orphans, int modelMismatch, int repaired, int failed);
+    [LoggerMessage(LogLevel.Information, "Reconciliation {RunId} {Status}: missing {Missing}, stale version {StaleVersion}, "
+        + "stale payload {StalePayload}, orphans {Orphans}, model mismatch {ModelMismatch}; repaired {Repaired}, failed {Failed}")]
+    private partial void LogRun(
+        long runId, string status, int missing, int staleVersion, int stalePayload, int orphans, int modelMismatch,
+        int repaired, int failed);
 }

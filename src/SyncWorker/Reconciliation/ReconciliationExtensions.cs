@@ -35,7 +35,8 @@ public static class ReconciliationExtensions
                 store.ProvisionSchema();
             });
             quartz.AddJob<ReconciliationJob>(job => job.WithIdentity(ReconciliationJob.Key).StoreDurably());
-            quartz.AddTrigger((services, trigger) => Schedule(trigger, services.GetRequiredService<IOptions<ReconciliationOptions>>().Value));
+            quartz.AddTrigger((services, trigger) =>
+                Schedule(trigger, services.GetRequiredService<IOptions<ReconciliationOptions>>().Value));
         });
         builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
         return builder;

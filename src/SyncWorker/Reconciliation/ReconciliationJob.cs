@@ -2,7 +2,7 @@ using Quartz;
 
 namespace PatternSync.SyncWorker.Reconciliation;
 
-/// <summary>The scheduled reconciliation. The clustered job store and this attribute make it run once at a time across all workers.</summary>
+/// <summary>The scheduled reconciliation; the clustered job store and this attribute make it run once at a time across workers.</summary>
 [DisallowConcurrentExecution]
 public sealed class ReconciliationJob(Reconciler reconciler) : IJob
 {

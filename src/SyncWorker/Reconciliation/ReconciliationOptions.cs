@@ -11,7 +11,7 @@ public sealed class ReconciliationOptions
     /// <summary>Delay of the first scheduled run after a worker starts.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMinutes(1);
-    /// <summary>A change younger than this that the index does not hold yet is in flight, not drift: the pipeline will deliver it.</summary>
+    /// <summary>A change younger than this that the index does not hold yet is in flight, not drift.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Rows and points read per page.</summary>

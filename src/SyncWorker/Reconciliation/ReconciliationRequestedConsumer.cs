@@ -10,6 +10,7 @@ public sealed class ReconciliationRequestedConsumer(ISchedulerFactory schedulers
     public async Task Consume(ConsumeContext<ReconciliationRequested> context)
     {
         var scheduler = await schedulers.GetScheduler(context.CancellationToken);
-        await scheduler.TriggerJob(ReconciliationJob.Key, new JobDataMap { [ReconciliationJob.TriggerKey] = "request" }, context.CancellationToken);
+        var data = new JobDataMap { [ReconciliationJob.TriggerKey] = "request" };
+        await scheduler.TriggerJob(ReconciliationJob.Key, data, context.CancellationToken);
     }
 }
