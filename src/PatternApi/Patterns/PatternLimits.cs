@@ -1,6 +1,6 @@
 namespace PatternSync.PatternApi.Patterns;
 
-/// <summary>What a pattern may hold; README "Limits" lists the same numbers.</summary>
+/// <summary>What a pattern may hold; docs/api.md "Limits" lists the same numbers.</summary>
 public static class PatternLimits
 {
     public const int MinNameLength = 3;
