@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using PatternSync.Contracts;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.Hosting;
 using PatternSync.Core.Messaging;
@@ -29,10 +28,7 @@ public static class ApplicationExtensions
         builder.AddPatternBus(
             bus =>
             {
-                bus.AddConsumer<PatternEventsConsumer<PatternCreated>>();
-                bus.AddConsumer<PatternEventsConsumer<PatternUpdated>>();
-                bus.AddConsumer<PatternEventsConsumer<PatternDeleted>>();
-                bus.AddConsumer<PatternEventsConsumer<PatternOutcomeRecorded>>();
+                bus.AddPatternEventsConsumers();
                 bus.AddConsumer<ReconciliationRequestedConsumer>();
                 bus.AddConsumer<ReindexRequestedConsumer>();
             },
@@ -40,19 +36,7 @@ public static class ApplicationExtensions
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
                 var sync = context.GetRequiredService<IOptions<SyncOptions>>().Value;
-                cfg.ReceiveEndpoint(rabbit.SyncQueueName, endpoint =>
-                {
-                    // Each of the four event kinds can fill a batch; the prefetch must cover them all.
-                    endpoint.PrefetchCount = sync.BatchSize * 4 * sync.ConcurrencyLimit;
-                    // Bounds only an event's own failures: the consumer waits outages out. One filter for the four batch
-                    // consumers sharing this endpoint (a definition per consumer would stack four).
-                    endpoint.UseMessageRetry(retry =>
-                        retry.Exponential(sync.RetryLimit, sync.RetryMinInterval, sync.RetryMaxInterval, sync.RetryMinInterval));
-                    ConfigureBatch<PatternCreated>(endpoint, context, sync);
-                    ConfigureBatch<PatternUpdated>(endpoint, context, sync);
-                    ConfigureBatch<PatternDeleted>(endpoint, context, sync);
-                    ConfigureBatch<PatternOutcomeRecorded>(endpoint, context, sync);
-                });
+                cfg.ReceiveEndpoint(rabbit.SyncQueueName, endpoint => endpoint.ConfigurePatternEvents(context, sync));
                 cfg.ReceiveEndpoint(MaintenanceQueueName(rabbit), endpoint =>
                 {
                     endpoint.ConfigureConsumer<ReconciliationRequestedConsumer>(context);
@@ -66,11 +50,4 @@ public static class ApplicationExtensions
     public static IReadOnlyList<string> ReceiveQueueNames(RabbitMqOptions rabbit) => [rabbit.SyncQueueName, MaintenanceQueueName(rabbit)];
 
     private static string MaintenanceQueueName(RabbitMqOptions rabbit) => rabbit.EntityPrefix + "pattern-maintenance";
-
-    private static void ConfigureBatch<TEvent>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context, SyncOptions sync)
-        where TEvent : PatternEvent =>
-        endpoint.ConfigureConsumer<PatternEventsConsumer<TEvent>>(context, consumer => consumer.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(sync.BatchSize)
-            .SetTimeLimit(sync.BatchTimeLimit)
-            .SetConcurrencyLimit(sync.ConcurrencyLimit)));
 }
