@@ -24,8 +24,11 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
     }
 }
 
-/// <summary>A sync worker, in-process; its embedder (the pipeline's unless given) counts texts, may be slowed down, and fails on a poison text.</summary>
-public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
+/// <summary>
+/// A sync worker, in-process; its embedder (the pipeline's unless given) counts texts, may be slowed down, and fails on a poison text.
+/// </summary>
+public sealed class WorkerHost(
+    PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
     : WebApplicationFactory<worker::Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -33,8 +36,12 @@ public sealed class WorkerHost(PipelineFixture pipeline, TimeSpan embedDelay, IE
         builder.UseEnvironment("Testing");
         pipeline.ApplySettings(builder);
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
-        builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-            new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay))));
+        builder.ConfigureTestServices(services =>
+        {
+            var batching = new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64);
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+                new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(batching, embedDelay)));
+        });
     }
 
     public WorkerHost Start()
