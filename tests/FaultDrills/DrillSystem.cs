@@ -59,8 +59,11 @@ public sealed class DrillSystem : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Creates, then updates half (new text), records outcomes on a third, deletes a sixth, spread over the given clients.</summary>
-    public static async Task<int> WriteBurstAsync(IReadOnlyList<HttpClient> clients, string label, int patterns, Func<int, Task>? during = null)
+    /// <summary>
+    /// Creates, then updates half (new text), records outcomes on a third, deletes a sixth, spread over the given clients.
+    /// </summary>
+    public static async Task<int> WriteBurstAsync(
+        IReadOnlyList<HttpClient> clients, string label, int patterns, Func<int, Task>? during = null)
     {
         var ids = new Guid[patterns];
         var writes = 0;
@@ -75,9 +78,22 @@ public sealed class DrillSystem : IAsyncDisposable
         await Parallel.ForEachAsync(Enumerable.Range(0, patterns), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
         {
             var client = clients[i % clients.Count];
-            if (i % 2 == 0) { await SendAsync(client, HttpMethod.Patch, $"/api/v1/patterns/{ids[i]}", new JsonObject { ["description"] = $"Updated {label} {i}." }); Interlocked.Increment(ref writes); }
-            if (i % 3 == 0) { await SendAsync(client, HttpMethod.Post, $"/api/v1/patterns/{ids[i]}/outcomes", new JsonObject { ["success"] = i % 2 == 0 }); Interlocked.Increment(ref writes); }
-            if (i % 6 == 5) { await SendAsync(client, HttpMethod.Delete, $"/api/v1/patterns/{ids[i]}", null); Interlocked.Increment(ref writes); }
+            var one = $"/api/v1/patterns/{ids[i]}";
+            if (i % 2 == 0)
+            {
+                await SendAsync(client, HttpMethod.Patch, one, new JsonObject { ["description"] = $"Updated {label} {i}." });
+                Interlocked.Increment(ref writes);
+            }
+            if (i % 3 == 0)
+            {
+                await SendAsync(client, HttpMethod.Post, $"{one}/outcomes", new JsonObject { ["success"] = i % 2 == 0 });
+                Interlocked.Increment(ref writes);
+            }
+            if (i % 6 == 5)
+            {
+                await SendAsync(client, HttpMethod.Delete, one, null);
+                Interlocked.Increment(ref writes);
+            }
         });
         return writes;
     }
@@ -96,11 +112,15 @@ public sealed class DrillSystem : IAsyncDisposable
                 var request = new HttpRequestMessage(method, path);
                 if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
                 if (body is not null)
-                    request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, method == HttpMethod.Patch ? "application/merge-patch+json" : "application/json");
+                {
+                    var mediaType = method == HttpMethod.Patch ? "application/merge-patch+json" : "application/json";
+                    request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, mediaType);
+                }
                 var response = await client.SendAsync(request);
                 if ((int)response.StatusCode >= 500 && attempt < 60) { await Task.Delay(500); continue; }
                 response.EnsureSuccessStatusCode();
-                return method == HttpMethod.Post && path == "/api/v1/patterns" ? (await response.Content.ReadFromJsonAsync<JsonObject>())!["pattern_id"]!.GetValue<Guid>() : Guid.Empty;
+                if (method != HttpMethod.Post || path != "/api/v1/patterns") return Guid.Empty;
+                return (await response.Content.ReadFromJsonAsync<JsonObject>())!["pattern_id"]!.GetValue<Guid>();
             }
             catch (HttpRequestException) when (attempt < 60)
             {
@@ -109,7 +129,9 @@ public sealed class DrillSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the index equals PostgreSQL exactly, then counts what differs (0 when converged) and what consumers saw twice.</summary>
+    /// <summary>
+    /// Waits until the index equals PostgreSQL exactly, then counts what differs (0 when converged) and what consumers saw twice.
+    /// </summary>
     public async Task<DrillFigures> SettleAsync(string scenario, int written, Stopwatch sinceFault, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -137,13 +159,15 @@ public sealed class DrillSystem : IAsyncDisposable
         while ((unaccounted = messageIds.Count(id => !_seen.ContainsKey(id))) > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(250);
         var duplicates = _seen.Values.Sum(count => count - 1);
-        return new DrillFigures(scenario, written, diff.Points, diff.Lost, diff.Stale, duplicates, unaccounted, await ErrorQueueCountAsync(), converged);
+        var inErrorQueue = await ErrorQueueCountAsync();
+        return new DrillFigures(scenario, written, diff.Points, diff.Lost, diff.Stale, duplicates, unaccounted, inErrorQueue, converged);
     }
 
     /// <summary>Events in the worker's error queue (0 when it was never declared).</summary>
     private async Task<uint> ErrorQueueCountAsync()
     {
-        await using var connection = await new ConnectionFactory { HostName = "127.0.0.1", Port = TestServices.RabbitMqPort }.CreateConnectionAsync();
+        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = TestServices.RabbitMqPort };
+        await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         try
         {
@@ -155,7 +179,9 @@ public sealed class DrillSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>Rows the index does not hold at their version (lost), points whose payload differs from the row or that have no row (stale).</summary>
+    /// <summary>
+    /// Rows the index does not hold at their version (lost), points whose payload differs from the row or that have no row (stale).
+    /// </summary>
     private async Task<(int Lost, int Stale, int Rows, int Points)> DiffAsync()
     {
         await using var db = Database.CreateDbContext();
@@ -168,24 +194,33 @@ public sealed class DrillSystem : IAsyncDisposable
             foreach (var point in page.Result) points[Guid.Parse(point.Id.Uuid)] = point;
             offset = page.NextPageOffset;
         } while (offset is not null);
-        var lost = rows.Values.Count(row => !points.TryGetValue(row.PatternId, out var p) || p.Payload["version"].IntegerValue < row.Version);
-        var stale = points.Count(p => !rows.TryGetValue(p.Key, out var row) || !Matches(p.Value, PatternPayload.From(row)) && p.Value.Payload["version"].IntegerValue >= row.Version);
+        var lost = rows.Values.Count(row =>
+            !points.TryGetValue(row.PatternId, out var p) || p.Payload["version"].IntegerValue < row.Version);
+        var stale = points.Count(p =>
+            !rows.TryGetValue(p.Key, out var row)
+            || !Matches(p.Value, PatternPayload.From(row)) && p.Value.Payload["version"].IntegerValue >= row.Version);
         return (lost, stale, rows.Count, points.Count);
     }
 
     private static bool Matches(RetrievedPoint point, PatternPayload row)
     {
         var p = point.Payload;
-        return p["version"].IntegerValue == row.Version && p["content_hash"].StringValue == row.ContentHash && p["status"].StringValue == row.Status
+        return p["version"].IntegerValue == row.Version && p["content_hash"].StringValue == row.ContentHash
+               && p["status"].StringValue == row.Status
                && p["match_count"].IntegerValue == row.MatchCount && p["pattern_type"].StringValue == row.PatternType
                && p["tags"].ListValue.Values.Select(v => v.StringValue).SequenceEqual(row.Tags)
-               && (row.SuccessRate is null ? p["success_rate"].KindCase == Value.KindOneofCase.NullValue : Math.Abs(p["success_rate"].DoubleValue - row.SuccessRate.Value) < 1e-9);
+               && (row.SuccessRate is null
+                   ? p["success_rate"].KindCase == Value.KindOneofCase.NullValue
+                   : Math.Abs(p["success_rate"].DoubleValue - row.SuccessRate.Value) < 1e-9);
     }
 
     private async Task ListenAsync()
     {
-        _connection = await new ConnectionFactory { HostName = "127.0.0.1", Port = TestServices.RabbitMqPort, AutomaticRecoveryEnabled = true, TopologyRecoveryEnabled = true }
-            .CreateConnectionAsync();
+        var factory = new ConnectionFactory
+        {
+            HostName = "127.0.0.1", Port = TestServices.RabbitMqPort, AutomaticRecoveryEnabled = true, TopologyRecoveryEnabled = true,
+        };
+        _connection = await factory.CreateConnectionAsync();
         _channel = await _connection.CreateChannelAsync();
         // A durable queue of the consumer's own, so it keeps events while the broker restarts.
         var queue = Prefix + "drill-observer";
@@ -220,10 +255,12 @@ public sealed class DrillSystem : IAsyncDisposable
     }
 }
 
-public sealed record DrillFigures(string Scenario, int Written, int PointsInIndex, int Lost, int Stale, int Duplicates, int Unaccounted, uint InErrorQueue,
+public sealed record DrillFigures(
+    string Scenario, int Written, int PointsInIndex, int Lost, int Stale, int Duplicates, int Unaccounted, uint InErrorQueue,
     TimeSpan Converged)
 {
     public override string ToString() =>
-        $"{Scenario,-44} written {Written,4}  points {PointsInIndex,4}  lost {Lost}  stale {Stale}  duplicates seen {Duplicates,3}  unaccounted {Unaccounted}  "
+        $"{Scenario,-44} written {Written,4}  points {PointsInIndex,4}  lost {Lost}  stale {Stale}  "
+        + $"duplicates seen {Duplicates,3}  unaccounted {Unaccounted}  "
         + $"error queue {InErrorQueue}  converged in {Converged.TotalSeconds,5:F1} s";
 }

@@ -34,7 +34,11 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
         var api = await system.StartHostAsync("PatternApi");
         var worker = await system.StartHostAsync("SyncWorker");
         var fault = new Stopwatch();
-        var written = await DrillSystem.WriteBurstAsync([Client(api)], "worker-kill", Patterns, async _ => { await worker.KillAsync(); fault.Start(); });
+        var written = await DrillSystem.WriteBurstAsync([Client(api)], "worker-kill", Patterns, async _ =>
+        {
+            await worker.KillAsync();
+            fault.Start();
+        });
         await system.StartHostAsync("SyncWorker");
         Check(await system.SettleAsync("worker SIGKILL mid-batch, restarted", written, fault, Settle));
     }
@@ -52,8 +56,8 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     [Fact]
     public async Task Qdrant_down_for_60_s_while_writes_go_on()
     {
-        var figures = await OutageAsync("Qdrant (stand-in) down 60 s, writes go on", "qdrant-60s", system => system.Qdrant.StandIn!.StopAsync(),
-            system => system.Qdrant.StandIn!.RestartAsync(), TimeSpan.FromSeconds(60));
+        var figures = await OutageAsync("Qdrant (stand-in) down 60 s, writes go on", "qdrant-60s",
+            system => system.Qdrant.StandIn!.StopAsync(), system => system.Qdrant.StandIn!.RestartAsync(), TimeSpan.FromSeconds(60));
         Assert.True(figures.Converged < AfterRecovery, $"converged {figures.Converged.TotalSeconds:F1} s after Qdrant returned");
     }
 
@@ -68,7 +72,8 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
         await using (var db = system.Database.CreateDbContext())
         {
             var existing = await db.Patterns.Select(p => p.PatternId).FirstAsync();
-            var (rows, outboxRows) = (await system.Database.CountAsync("success_patterns"), await system.Database.CountAsync("outbox_messages"));
+            var rows = await system.Database.CountAsync("success_patterns");
+            var outboxRows = await system.Database.CountAsync("outbox_messages");
             var outage = Stopwatch.StartNew();
             await TestServices.RunScriptAsync("stop-postgres");
             var recovered = new Stopwatch();
@@ -102,7 +107,8 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     private static async Task<HttpResponseMessage[]> WritesAsync(HttpClient client, Guid existing) =>
     [
         await client.PostAsync("/api/v1/patterns", Json(PatternBodies.Caching("written while down", "Refused."))),
-        await client.PatchAsync($"/api/v1/patterns/{existing}", Json(new JsonObject { ["description"] = "Refused." }, "application/merge-patch+json")),
+        await client.PatchAsync($"/api/v1/patterns/{existing}",
+            Json(new JsonObject { ["description"] = "Refused." }, "application/merge-patch+json")),
         await client.PostAsync($"/api/v1/patterns/{existing}/outcomes", Json(new JsonObject { ["success"] = true })),
         await client.DeleteAsync($"/api/v1/patterns/{existing}"),
     ];
@@ -115,7 +121,8 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     {
         await using var system = await DrillSystem.StartAsync();
         // This API commits but never publishes: every row it wrote is unsent when it dies.
-        var api = await system.StartHostAsync("PatternApi", overrides: new Dictionary<string, string> { ["Outbox:RelayEnabled"] = "false" });
+        var api = await system.StartHostAsync("PatternApi",
+            overrides: new Dictionary<string, string> { ["Outbox:RelayEnabled"] = "false" });
         await system.StartHostAsync("SyncWorker");
         var fault = new Stopwatch();
         var restart = Task.CompletedTask;
@@ -163,7 +170,8 @@ public sealed class FaultDrillTests(DrillReport report) : IClassFixture<DrillRep
     /// A part stopped a third into the burst and kept down for <paramref name="down"/> (the writes going on meanwhile),
     /// then started again; convergence is timed from its return.
     /// </summary>
-    private async Task<DrillFigures> OutageAsync(string label, string burst, Func<DrillSystem, Task> stop, Func<DrillSystem, Task> start, TimeSpan down)
+    private async Task<DrillFigures> OutageAsync(
+        string label, string burst, Func<DrillSystem, Task> stop, Func<DrillSystem, Task> start, TimeSpan down)
     {
         await using var system = await DrillSystem.StartAsync();
         var api = await system.StartHostAsync("PatternApi");

@@ -58,7 +58,8 @@ public sealed class AbuseLimitTests(ThrottledApiFixture api) : IClassFixture<Thr
         var key = await AccessControlTests.CreateKeyAsync(api, scope);
 
         var responses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 6; i++) responses.Add(await AccessControlTests.SendAsync(client, method, path, key, """{"intent":"cache reads"}"""));
+        for (var i = 0; i < 6; i++)
+            responses.Add(await AccessControlTests.SendAsync(client, method, path, key, """{"intent":"cache reads"}"""));
 
         // A burst of 3, then 1 a second: a slow machine may earn one more token between the requests, not three.
         Assert.All(responses.Take(3), r => Assert.NotEqual(HttpStatusCode.TooManyRequests, r.StatusCode));
@@ -67,8 +68,9 @@ public sealed class AbuseLimitTests(ThrottledApiFixture api) : IClassFixture<Thr
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
         Assert.Equal("Too many reads", (await limited.ReadJsonAsync())["title"]!.GetValue<string>());
         // Another key has its own bucket.
+        var otherKey = await AccessControlTests.CreateKeyAsync(api, scope);
         Assert.NotEqual(HttpStatusCode.TooManyRequests,
-            (await AccessControlTests.SendAsync(client, method, path, await AccessControlTests.CreateKeyAsync(api, scope), """{"intent":"cache reads"}""")).StatusCode);
+            (await AccessControlTests.SendAsync(client, method, path, otherKey, """{"intent":"cache reads"}""")).StatusCode);
     }
 
     [Fact]
@@ -116,8 +118,10 @@ public sealed class ClosedProbesTests(ClosedProbesApiFixture api) : IClassFixtur
     {
         var client = api.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(path)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await AccessControlTests.SendAsync(client, "GET", path, await AccessControlTests.CreateKeyAsync(api, Scopes.PatternsRead))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await AccessControlTests.SendAsync(client, "GET", path, await AccessControlTests.CreateKeyAsync(api, Scopes.OpsAdmin))).StatusCode);
+        var reader = await AccessControlTests.CreateKeyAsync(api, Scopes.PatternsRead);
+        Assert.Equal(HttpStatusCode.Forbidden, (await AccessControlTests.SendAsync(client, "GET", path, reader)).StatusCode);
+        var ops = await AccessControlTests.CreateKeyAsync(api, Scopes.OpsAdmin);
+        Assert.Equal(HttpStatusCode.OK, (await AccessControlTests.SendAsync(client, "GET", path, ops)).StatusCode);
     }
 }
 
@@ -179,7 +183,11 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
         var key = await CreateKeyAsync(api, Scopes.PatternsWrite);
 
         var statuses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 6; i++) statuses.Add(await SendAsync(client, "POST", "/api/v1/patterns", key, PatternBodies.Example($"Rate limited {i} {Guid.NewGuid():N}").ToJsonString()));
+        for (var i = 0; i < 6; i++)
+        {
+            var body = PatternBodies.Example($"Rate limited {i} {Guid.NewGuid():N}").ToJsonString();
+            statuses.Add(await SendAsync(client, "POST", "/api/v1/patterns", key, body));
+        }
 
         // A burst of 3, then 1 a second: a slow machine may earn one more token between the requests, not three.
         Assert.All(statuses.Take(3), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
@@ -200,7 +208,8 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
         var writer = await CreateKeyAsync(api, Scopes.PatternsWrite);
         var tampered = writer[..^2] + (writer.EndsWith("xx") ? "yy" : "xx");
         var client = api.CreateClient();
-        Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, "POST", "/api/v1/patterns", writer, PatternBodies.Example($"Logged {Guid.NewGuid():N}").ToJsonString())).StatusCode);
+        var body = PatternBodies.Example($"Logged {Guid.NewGuid():N}").ToJsonString();
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, "POST", "/api/v1/patterns", writer, body)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(client, "GET", "/api/v1/patterns", writer)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "GET", "/api/v1/patterns", tampered)).StatusCode);
 
@@ -216,7 +225,8 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     {
         var output = new StringWriter();
         var messages = new StringWriter();
-        Assert.Equal(0, await ApiKeyCommands.RunAsync(api.Services, ["create", "cli test", "--scopes", "patterns:read,ops:admin"], output, messages));
+        Assert.Equal(0,
+            await ApiKeyCommands.RunAsync(api.Services, ["create", "cli test", "--scopes", "patterns:read,ops:admin"], output, messages));
         Assert.Equal(2, await ApiKeyCommands.RunAsync(api.Services, ["create", "bad", "--scopes", "everything"], output, messages));
         var value = output.ToString().Trim();
         Assert.Matches("^ps_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$", value); // the key alone on standard output, so a script can capture it
@@ -245,7 +255,8 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     internal static async Task<string> CreateKeyAsync(PatternApiFixture api, string scope)
     {
         await using var services = api.Services.CreateAsyncScope();
-        var (_, value) = await services.ServiceProvider.GetRequiredService<ApiKeyStore>().CreateAsync($"test {Guid.NewGuid():N}", [scope], CancellationToken.None);
+        var keys = services.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        var (_, value) = await keys.CreateAsync($"test {Guid.NewGuid():N}", [scope], CancellationToken.None);
         return value;
     }
 
@@ -253,7 +264,10 @@ public sealed class AccessControlTests(SecuredApiFixture api) : IClassFixture<Se
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PATCH")
-            request.Content = new StringContent(body, System.Text.Encoding.UTF8, method == "PATCH" ? "application/merge-patch+json" : "application/json");
+        {
+            var mediaType = method == "PATCH" ? "application/merge-patch+json" : "application/json";
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, mediaType);
+        }
         if (key is not null) request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, key);
         return client.SendAsync(request);
     }

@@ -52,7 +52,8 @@ public sealed class ApiSurfaceTests(PatternApiFixture api) : IClassFixture<Patte
     public async Task Health_probes_answer_healthy_while_PostgreSQL_answers(string path)
     {
         // Readiness includes the bus, which connects to RabbitMQ in the background after start.
-        var body = await PatternSync.Testing.Eventually.ValueAsync(async () => await (await _client.GetAsync(path)).Content.ReadAsStringAsync(),
+        var body = await PatternSync.Testing.Eventually.ValueAsync(
+            async () => await (await _client.GetAsync(path)).Content.ReadAsStringAsync(),
             text => text == "Healthy", TimeSpan.FromSeconds(30), $"{path} to be Healthy");
 
         Assert.Equal("Healthy", body);
@@ -72,7 +73,9 @@ public sealed class KeyedApiFixture : PatternApiFixture
     };
 }
 
-/// <summary>The OpenAPI document against the API itself: each operation, called well and badly, answers only what its entry lists.</summary>
+/// <summary>
+/// The OpenAPI document against the API itself: each operation, called well and badly, answers only what its entry lists.
+/// </summary>
 public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<KeyedApiFixture>
 {
     private static readonly Dictionary<string, string> GoodBodies = new()
@@ -101,37 +104,45 @@ public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<K
             foreach (var problem in responses.Where(r => int.Parse(r.Key) >= 400).Select(r => r.Value!))
                 Assert.EndsWith("ProblemDetails", problem["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
 
-            var needs = name.StartsWith("Create") || name.StartsWith("Update") || name.StartsWith("Delete") || name == "RecordOutcome" ? Scopes.PatternsWrite
+            var writes = name.StartsWith("Create") || name.StartsWith("Update") || name.StartsWith("Delete") || name == "RecordOutcome";
+            var needs = writes ? Scopes.PatternsWrite
                 : path.StartsWith("/api/v1/sync") ? Scopes.OpsAdmin : Scopes.PatternsRead;
             var otherScope = await KeyAsync([Scopes.All.First(s => s != needs)]);
             var mediaType = operation["requestBody"]?["content"]?.AsObject().First().Key ?? "application/json";
             var id = path.Contains("{patternId}") ? (await CreatePatternAsync(client, everything)).ToString() : null;
 
-            var good = await SendAsync(client, method, path, id, everything, GoodBodies.GetValueOrDefault(name, "{}"), mediaType);
+            var goodBody = GoodBodies.GetValueOrDefault(name, "{}");
+            var good = await SendAsync(client, method, path, id, everything, goodBody, mediaType);
             Assert.True(good < 300, $"{method.ToUpperInvariant()} {path} answered {good} to a good request");
             var bad = new List<(string What, int Status)>
             {
                 ("no key", await SendAsync(client, method, path, id, null, "{}", mediaType)),
                 ("another scope's key", await SendAsync(client, method, path, id, otherScope, "{}", mediaType)),
-                ("a body over the limit", await SendOversizedAsync(client, method, id is null ? path : path.Replace("{patternId}", id), everything)),
+                ("a body over the limit",
+                    await SendOversizedAsync(client, method, id is null ? path : path.Replace("{patternId}", id), everything)),
             };
             if (id is not null)
             {
-                bad.Add(("a pattern_id that is no UUID", await SendAsync(client, method, path, "not-a-uuid", everything, GoodBodies.GetValueOrDefault(name, "{}"), mediaType)));
-                bad.Add(("an unknown pattern", await SendAsync(client, method, path, Guid.NewGuid().ToString(), everything, GoodBodies.GetValueOrDefault(name, "{}"), mediaType)));
+                bad.Add(("a pattern_id that is no UUID",
+                    await SendAsync(client, method, path, "not-a-uuid", everything, goodBody, mediaType)));
+                bad.Add(("an unknown pattern",
+                    await SendAsync(client, method, path, Guid.NewGuid().ToString(), everything, goodBody, mediaType)));
             }
             if (method is "post" or "patch")
             {
                 bad.Add(("malformed JSON", await SendAsync(client, method, path, id, everything, "{\"a\":", mediaType)));
                 bad.Add(("a form", await SendAsync(client, method, path, id, everything, "a=b", "application/x-www-form-urlencoded")));
             }
-            if (method == "get" && id is null) bad.Add(("limit=0", await SendAsync(client, method, path + "?limit=0", null, everything, "", mediaType)));
+            if (method == "get" && id is null)
+                bad.Add(("limit=0", await SendAsync(client, method, path + "?limit=0", null, everything, "", mediaType)));
 
             foreach (var (what, status) in bad)
             {
                 Assert.True(documented.Contains(status),
-                    $"{method.ToUpperInvariant()} {path} answered {status} to {what}; its OpenAPI entry lists {string.Join(", ", documented.Order())}");
-                if (what is "no key" or "another scope's key" or "malformed JSON" or "a form" or "an unknown pattern") Assert.InRange(status, 400, 499);
+                    $"{method.ToUpperInvariant()} {path} answered {status} to {what}; "
+                    + $"its OpenAPI entry lists {string.Join(", ", documented.Order())}");
+                if (what is "no key" or "another scope's key" or "malformed JSON" or "a form" or "an unknown pattern")
+                    Assert.InRange(status, 400, 499);
             }
             operations++;
         }
@@ -141,18 +152,21 @@ public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<K
     private async Task<string> KeyAsync(IReadOnlyCollection<string> scopes)
     {
         await using var services = api.Services.CreateAsyncScope();
-        var (_, value) = await services.ServiceProvider.GetRequiredService<ApiKeyStore>().CreateAsync($"openapi {Guid.NewGuid():N}", scopes, CancellationToken.None);
+        var keys = services.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        var (_, value) = await keys.CreateAsync($"openapi {Guid.NewGuid():N}", scopes, CancellationToken.None);
         return value;
     }
 
     private static async Task<Guid> CreatePatternAsync(HttpClient client, string key)
     {
-        var response = await SendRawAsync(client, "post", "/api/v1/patterns", key, PatternBodies.Example($"Documented {Guid.NewGuid():N}").ToJsonString(), "application/json");
+        var body = PatternBodies.Example($"Documented {Guid.NewGuid():N}").ToJsonString();
+        var response = await SendRawAsync(client, "post", "/api/v1/patterns", key, body, "application/json");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.ReadJsonAsync())["pattern_id"]!.GetValue<Guid>();
     }
 
-    private static async Task<int> SendAsync(HttpClient client, string method, string path, string? id, string? key, string body, string mediaType) =>
+    private static async Task<int> SendAsync(
+        HttpClient client, string method, string path, string? id, string? key, string body, string mediaType) =>
         (int)(await SendRawAsync(client, method, id is null ? path : path.Replace("{patternId}", id), key, body, mediaType)).StatusCode;
 
     private static async Task<int> SendOversizedAsync(HttpClient client, string method, string path, string key)
@@ -165,7 +179,8 @@ public sealed class DocumentedStatusTests(KeyedApiFixture api) : IClassFixture<K
         return (int)(await client.SendAsync(request)).StatusCode;
     }
 
-    private static Task<HttpResponseMessage> SendRawAsync(HttpClient client, string method, string path, string? key, string body, string mediaType)
+    private static Task<HttpResponseMessage> SendRawAsync(
+        HttpClient client, string method, string path, string? key, string body, string mediaType)
     {
         var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path);
         if (method is "post" or "patch") request.Content = new StringContent(body, System.Text.Encoding.UTF8, mediaType);

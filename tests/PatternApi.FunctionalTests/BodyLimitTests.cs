@@ -22,7 +22,10 @@ public sealed class BodyLimitTests(PatternApiFixture api) : IClassFixture<Patter
         var id = (await _client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
         var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", id.ToString()))
         {
-            Content = new ByteArrayContent(new byte[300 * 1024]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new ByteArrayContent(new byte[300 * 1024])
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+            },
         };
 
         var response = await _client.SendAsync(request);

@@ -7,7 +7,8 @@ namespace PatternApi.FunctionalTests;
 /// <summary>A Serilog sink that keeps every event as text: the message and all its properties.</summary>
 public sealed class CapturedLogs : ILogEventSink
 {
-    private readonly MessageTemplateTextFormatter _format = new("{Level:u3} {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
+    private readonly MessageTemplateTextFormatter _format =
+        new("{Level:u3} {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
     private readonly StringWriter _text = new();
 
     public string Text

@@ -22,9 +22,11 @@ public sealed class ExpiredRowsTests(PatternApiFixture api) : IClassFixture<Patt
             """);
         await using var dataSource = NpgsqlDataSource.Create(api.Database.ConnectionString);
 
-        Assert.Equal(5, await ExpiredRows.DeleteAsync(dataSource, "outbox_messages", "sent_at", cutoff, batchSize: 2, CancellationToken.None));
+        Assert.Equal(5,
+            await ExpiredRows.DeleteAsync(dataSource, "outbox_messages", "sent_at", cutoff, batchSize: 2, CancellationToken.None));
         Assert.Equal(3L, await api.Database.CountAsync("outbox_messages"));
         Assert.Equal(2L, await api.Database.CountUnsentAsync());
-        Assert.Equal(0, await ExpiredRows.DeleteAsync(dataSource, "outbox_messages", "sent_at", cutoff, batchSize: 2, CancellationToken.None));
+        Assert.Equal(0,
+            await ExpiredRows.DeleteAsync(dataSource, "outbox_messages", "sent_at", cutoff, batchSize: 2, CancellationToken.None));
     }
 }

@@ -39,7 +39,9 @@ public sealed class CountedProbesApiFixture : PatternApiFixture
             var embedder = services.Single(s => s.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
             services.Remove(embedder);
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider =>
-                new CountingEmbedder((IEmbeddingGenerator<string, Embedding<float>>)embedder.ImplementationFactory!(provider), () => Interlocked.Increment(ref _embeddings)));
+                new CountingEmbedder(
+                    (IEmbeddingGenerator<string, Embedding<float>>)embedder.ImplementationFactory!(provider),
+                    () => Interlocked.Increment(ref _embeddings)));
         });
     }
 
@@ -70,7 +72,8 @@ public sealed class HealthProbeTests(CountedProbesApiFixture api) : IClassFixtur
             TimeSpan.FromSeconds(30), "a probe after the cache window to run the checks again");
         // The embedder check ran the model once: its probe interval (a minute) is longer than the window.
         Assert.Equal(1, api.Embeddings);
-        Assert.Equal("Healthy", await Eventually.ValueAsync(async () => await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync(),
+        Assert.Equal("Healthy", await Eventually.ValueAsync(
+            async () => await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync(),
             body => body == "Healthy", TimeSpan.FromSeconds(30), "/health/ready to be Healthy"));
     }
 
@@ -82,7 +85,8 @@ public sealed class HealthProbeTests(CountedProbesApiFixture api) : IClassFixtur
         // Rows of every kind, so the plan is not one for empty tables.
         using (var client = api.CreateClient())
             for (var i = 0; i < 3; i++) await client.CreateAsync(PatternBodies.Example($"Lag plan {i} {Guid.NewGuid():N}"));
-        await using (var analyze = new NpgsqlCommand("UPDATE success_patterns SET indexed_version = version WHERE name LIKE 'Lag plan 0%'; ANALYZE", connection))
+        const string indexFirst = "UPDATE success_patterns SET indexed_version = version WHERE name LIKE 'Lag plan 0%'; ANALYZE";
+        await using (var analyze = new NpgsqlCommand(indexFirst, connection))
             await analyze.ExecuteNonQueryAsync();
 
         await using var explain = new NpgsqlCommand($"SET enable_seqscan = off; EXPLAIN (FORMAT JSON) {SyncStatus.LagQuery}", connection);

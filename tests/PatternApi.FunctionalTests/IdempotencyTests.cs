@@ -35,7 +35,8 @@ public sealed class IdempotencyTests(PatternApiFixture api) : IClassFixture<Patt
     [Fact]
     public async Task Concurrent_duplicates_write_one_pattern_and_all_get_its_id()
     {
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync("/api/v1/patterns", PatternBodies.Example(), "burst")));
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(_ => PostAsync("/api/v1/patterns", PatternBodies.Example(), "burst")));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         Assert.Single(responses.Select(r => r.Headers.Location).Distinct());

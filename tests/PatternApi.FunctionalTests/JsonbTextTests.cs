@@ -20,7 +20,10 @@ public sealed class JsonbTextTests
     {
         await using var connection = new NpgsqlConnection(TestServices.PostgresConnectionString("postgres"));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT octet_length($1::jsonb::text)", connection) { Parameters = { new() { Value = json } } };
+        await using var command = new NpgsqlCommand("SELECT octet_length($1::jsonb::text)", connection)
+        {
+            Parameters = { new() { Value = json } },
+        };
 
         Assert.Equal(Convert.ToInt64(await command.ExecuteScalarAsync()), JsonbText.StoredLength(JsonNode.Parse(json)));
     }

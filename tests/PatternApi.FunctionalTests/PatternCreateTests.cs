@@ -35,11 +35,15 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
 
     [Theory]
     [InlineData("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "00-0af7651916cd43dd8448eb211c80319c-")]
-    [InlineData("Request-Id", "|a-caller's-own-hierarchical-request-id-that-runs-on-and-on-and-on-for-well-over-a-hundred-characters.1.", null)]
+    [InlineData(
+        "Request-Id", "|a-caller's-own-hierarchical-request-id-that-runs-on-and-on-and-on-for-well-over-a-hundred-characters.1.", null)]
     [InlineData("traceparent", "not a trace context", null)]
     public async Task The_outbox_row_keeps_a_W3C_trace_context_and_nothing_else(string header, string value, string? kept)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/patterns") { Content = JsonContent.Create(PatternBodies.Example()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/patterns")
+        {
+            Content = JsonContent.Create(PatternBodies.Example()),
+        };
         request.Headers.TryAddWithoutValidation(header, value);
 
         Assert.Equal(HttpStatusCode.Created, (await _client.SendAsync(request)).StatusCode);
@@ -209,7 +213,8 @@ public sealed class PatternCreateTests(PatternApiFixture api) : IClassFixture<Pa
     [Fact]
     public async Task A_body_that_is_not_json_gets_415()
     {
-        var response = await _client.PostAsync("/api/v1/patterns", new StringContent("name=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var form = new StringContent("name=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        var response = await _client.PostAsync("/api/v1/patterns", form);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

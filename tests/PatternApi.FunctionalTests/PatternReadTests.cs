@@ -57,7 +57,8 @@ public sealed class PatternReadTests(PatternApiFixture api) : IClassFixture<Patt
         var pages = 0;
         do
         {
-            var page = await _client.GetFromJsonAsync<JsonObject>($"/api/v1/patterns?sort=-quality_score&limit=3{(cursor is null ? "" : $"&cursor={cursor}")}");
+            var after = cursor is null ? "" : $"&cursor={cursor}";
+            var page = await _client.GetFromJsonAsync<JsonObject>($"/api/v1/patterns?sort=-quality_score&limit=3{after}");
             seen.AddRange(page!["items"]!.AsArray().Select(item => item!["pattern_id"]!.GetValue<Guid>()));
             cursor = page["next_cursor"]?.GetValue<string>();
             pages++;

@@ -19,7 +19,8 @@ public sealed class PatternUpdateTests(PatternApiFixture api) : IClassFixture<Pa
     {
         var id = await CreatePattern();
 
-        var response = await Patch(id, """{"name": "Pooling and replicas", "quality_metrics": {"latency_p99_ms": null, "accuracy": 0.5}}""", ifMatch: "\"1\"");
+        const string patch = """{"name": "Pooling and replicas", "quality_metrics": {"latency_p99_ms": null, "accuracy": 0.5}}""";
+        var response = await Patch(id, patch, ifMatch: "\"1\"");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("\"2\"", response.Headers.ETag!.Tag);
@@ -60,7 +61,8 @@ public sealed class PatternUpdateTests(PatternApiFixture api) : IClassFixture<Pa
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Patch(id, $$"""{"name": "Writer {{i}}"}""", "\"1\"")));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
-        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.PreconditionFailed, r.StatusCode));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK),
+            r => Assert.Equal(HttpStatusCode.PreconditionFailed, r.StatusCode));
         Assert.Equal(2, await api.Database.CountAsync("outbox_messages"));
     }
 
@@ -69,7 +71,8 @@ public sealed class PatternUpdateTests(PatternApiFixture api) : IClassFixture<Pa
     {
         var id = await CreatePattern();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Patch(id, $$$"""{"performance_data": {"writer_{{{i}}}": {{{i}}}}}""")));
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 6).Select(i => Patch(id, $$$"""{"performance_data": {"writer_{{{i}}}": {{{i}}}}}""")));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var current = await (await _client.GetAsync($"/api/v1/patterns/{id}")).ReadJsonAsync();
@@ -83,7 +86,10 @@ public sealed class PatternUpdateTests(PatternApiFixture api) : IClassFixture<Pa
     {
         var id = await CreatePattern();
 
-        var response = await Patch(id, """{"name": "Connection Pooling with Read Replicas", "tags": ["postgresql", "optimization", "scaling", "replication"]}""");
+        const string patch = """
+            {"name": "Connection Pooling with Read Replicas", "tags": ["postgresql", "optimization", "scaling", "replication"]}
+            """;
+        var response = await Patch(id, patch);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("\"1\"", response.Headers.ETag!.Tag);

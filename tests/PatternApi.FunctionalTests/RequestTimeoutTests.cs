@@ -28,14 +28,15 @@ public sealed class RequestTimeoutTests(ShortTimeoutApiFixture api) : IClassFixt
         await using var holder = new NpgsqlConnection(api.Database.ConnectionString);
         await holder.OpenAsync();
         await using var transaction = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM success_patterns WHERE pattern_id = @id FOR UPDATE", holder, transaction))
+        const string lockSql = "SELECT 1 FROM success_patterns WHERE pattern_id = @id FOR UPDATE";
+        await using (var lockRow = new NpgsqlCommand(lockSql, holder, transaction))
         {
             lockRow.Parameters.AddWithValue("id", id);
             await lockRow.ExecuteScalarAsync();
         }
 
-        var patch = await client.PatchAsync($"/api/v1/patterns/{id}",
-            PatternRequests.Json(new System.Text.Json.Nodes.JsonObject { ["name"] = "Renamed while locked" }, "application/merge-patch+json"));
+        var rename = new System.Text.Json.Nodes.JsonObject { ["name"] = "Renamed while locked" };
+        var patch = await client.PatchAsync($"/api/v1/patterns/{id}", PatternRequests.Json(rename, "application/merge-patch+json"));
         await transaction.RollbackAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, patch.StatusCode);

@@ -69,7 +69,8 @@ public sealed class FailingEmbedderApiFixture : PatternApiFixture
         app.MapPost("/v1/embeddings", async (HttpContext http) =>
         {
             var body = (await JsonNode.ParseAsync(http.Request.Body))!.ToJsonString();
-            if (!body.Contains(SlowText)) return Results.Json(new { error = new { message = "overloaded", type = "server_error" } }, statusCode: 500);
+            if (!body.Contains(SlowText))
+                return Results.Json(new { error = new { message = "overloaded", type = "server_error" } }, statusCode: 500);
             await Task.Delay(TimeSpan.FromSeconds(5), http.RequestAborted);
             return Results.StatusCode(500);
         });

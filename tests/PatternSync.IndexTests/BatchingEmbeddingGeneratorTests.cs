@@ -34,11 +34,13 @@ public sealed class BatchingEmbeddingGeneratorTests
     {
         public List<int> BatchSizes { get; } = [];
 
-        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             var texts = values.ToList();
             BatchSizes.Add(texts.Count);
-            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(texts.Select(t => new Embedding<float>(new[] { float.Parse(t) })))
+            var embeddings = texts.Select(t => new Embedding<float>(new[] { float.Parse(t) }));
+            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(embeddings)
             {
                 Usage = new UsageDetails { InputTokenCount = texts.Count },
             });

@@ -20,7 +20,8 @@ public sealed class MiniLmEmbeddingGeneratorTests(MiniLmFixture fixture) : IClas
     [Fact]
     public async Task Similar_meanings_are_closer_than_unrelated_ones()
     {
-        var vectors = await _generator.GenerateAsync(["optimize database query performance", "speed up slow SQL queries", "bake a chocolate cake"]);
+        var vectors = await _generator.GenerateAsync(
+            ["optimize database query performance", "speed up slow SQL queries", "bake a chocolate cake"]);
 
         var related = Cosine(vectors[0], vectors[1]);
         var unrelated = Cosine(vectors[0], vectors[2]);

@@ -9,7 +9,10 @@ using PatternSync.Core.Embeddings;
 
 namespace PatternSync.IndexTests;
 
-/// <summary>The OpenAI provider against a local fake of the embeddings endpoint: what it sends (texts cut to the input limit), and how it rides out 429 and 500.</summary>
+/// <summary>
+/// The OpenAI provider against a local fake of the embeddings endpoint: what it sends (texts cut to the input limit),
+/// and how it rides out 429 and 500.
+/// </summary>
 public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
 {
     private readonly FakeOpenAI _fake = new();
@@ -126,10 +129,15 @@ public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
                 {
                     var vector = new float[dimensions];
                     vector[0] = i + 1;
-                    object embedding = base64 ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : vector;
+                    object embedding = base64
+                        ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()))
+                        : vector;
                     return new { @object = "embedding", index = i, embedding };
                 });
-                return Results.Json(new { @object = "list", data, model = body["model"]!.GetValue<string>(), usage = new { prompt_tokens = 3, total_tokens = 3 } });
+                return Results.Json(new
+                {
+                    @object = "list", data, model = body["model"]!.GetValue<string>(), usage = new { prompt_tokens = 3, total_tokens = 3 },
+                });
             });
             await _app.StartAsync();
         }

@@ -9,7 +9,8 @@ using static PatternSync.IndexTests.TestPatterns;
 namespace PatternSync.IndexTests;
 
 /// <summary>The embedded index on the real PostgreSQL, migrated by the project's migrations.</summary>
-public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : VectorIndexContractTests, IClassFixture<PostgresIndexFixture>, IAsyncLifetime
+public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture)
+    : VectorIndexContractTests, IClassFixture<PostgresIndexFixture>, IAsyncLifetime
 {
     private static readonly EmbeddingModel Model = new("test-model", 4);
     private PostgresPatternIndex _index = null!;
@@ -49,7 +50,8 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         Assert.Equal(0, await otherProcess.CountAsync());
 
         await Index.UpsertAsync([Point(Payload(id), 1, 0, 0, 0)]);
-        Assert.Equal([id], (await otherProcess.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 5, 0f)).Select(m => m.PatternId));
+        var found = await otherProcess.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 5, 0f);
+        Assert.Equal([id], found.Select(m => m.PatternId));
 
         await Index.SetPayloadAsync([Payload(id, version: 2, status: "archived")]);
         Assert.Equal(1, await otherProcess.CountAsync(new PatternFilter { Statuses = ["archived"] }));
@@ -85,7 +87,8 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         // while later writes commit and the other process keeps reading past them.
         await using var holder = await fixture.DataSource.OpenConnectionAsync();
         await using var transaction = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM pattern_vectors WHERE pattern_id = @id FOR UPDATE", holder, transaction))
+        const string lockSql = "SELECT 1 FROM pattern_vectors WHERE pattern_id = @id FOR UPDATE";
+        await using (var lockRow = new NpgsqlCommand(lockSql, holder, transaction))
         {
             lockRow.Parameters.AddWithValue("id", locked);
             await lockRow.ExecuteScalarAsync();
@@ -116,7 +119,8 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
         await otherModel.UpsertAsync([Point(Payload(Guid.NewGuid()), 1, 0, 0, 0, 0, 0, 0, 0)]);
 
         var reader = new PostgresPatternIndex(fixture.DataSource, Model);
-        await Assert.ThrowsAsync<VectorIndexMismatchException>(() => reader.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 5, 0f));
+        await Assert.ThrowsAsync<VectorIndexMismatchException>(
+            () => reader.SearchAsync(new float[] { 1, 0, 0, 0 }, PatternFilter.None, 5, 0f));
         Assert.Equal(1, await reader.CountAsync());
 
         // Once the other model's point is replaced by this model's (a rebuild), searches answer again.
@@ -140,11 +144,16 @@ public sealed class PostgresPatternIndexTests(PostgresIndexFixture fixture) : Ve
     public async Task A_rebuild_rewrites_points_of_the_same_version_in_place_and_never_an_older_one_over_a_newer()
     {
         Guid same = Guid.NewGuid(), newer = Guid.NewGuid();
-        await Index.UpsertAsync([Point(Payload(same, version: 2, hash: "old-model"), 1, 0, 0, 0), Point(Payload(newer, version: 3, hash: "v3"), 1, 0, 0, 0)]);
+        await Index.UpsertAsync([
+            Point(Payload(same, version: 2, hash: "old-model"), 1, 0, 0, 0),
+            Point(Payload(newer, version: 3, hash: "v3"), 1, 0, 0, 0),
+        ]);
 
         var build = await new PostgresIndexRebuilds(Index).BeginAsync(CancellationToken.None);
-        await build.WriteAsync([Point(Payload(same, version: 2, hash: "re-embedded"), 0, 1, 0, 0), Point(Payload(newer, version: 2, hash: "v2"), 0, 1, 0, 0)],
-            CancellationToken.None);
+        await build.WriteAsync([
+            Point(Payload(same, version: 2, hash: "re-embedded"), 0, 1, 0, 0),
+            Point(Payload(newer, version: 2, hash: "v2"), 0, 1, 0, 0),
+        ], CancellationToken.None);
         await build.CompleteAsync(CancellationToken.None);
 
         Assert.Equal(new IndexedPoint(same, 2, "re-embedded"), (await Index.GetAsync([same]))[same]);

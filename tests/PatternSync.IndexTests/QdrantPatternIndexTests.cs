@@ -21,7 +21,8 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
     protected override IPatternVectorIndex Index => _index ??= fixture.Qdrant.CreateIndex(Collections);
 
     protected override async Task<float[]> StoredVectorAsync(Guid id) =>
-        Assert.Single(await fixture.Qdrant.Client.RetrieveAsync(_alias, id, withPayload: false, withVectors: true)).Vectors.Vector.Dense.Data.ToArray();
+        Assert.Single(await fixture.Qdrant.Client.RetrieveAsync(_alias, id, withPayload: false, withVectors: true))
+            .Vectors.Vector.Dense.Data.ToArray();
 
     protected override async Task<PatternPayload> StoredPayloadAsync(Guid id) =>
         QdrantPayloads.FromValues(Assert.Single(await fixture.Qdrant.Client.RetrieveAsync(_alias, id, withPayload: true)).Payload);
@@ -149,9 +150,11 @@ public sealed class QdrantPatternIndexTests(QdrantFixture fixture) : VectorIndex
         await Index.EnsureReadyAsync();
         var live = (await Index.GetInfoAsync()).Collection;
         using var cancel = new CancellationTokenSource();
-        var begin = new QdrantIndexRebuilds(fixture.Qdrant.Client, Collections, NullLogger<QdrantIndexRebuilds>.Instance).BeginAsync(cancel.Token);
+        var rebuilds = new QdrantIndexRebuilds(fixture.Qdrant.Client, Collections, NullLogger<QdrantIndexRebuilds>.Instance);
+        var begin = rebuilds.BeginAsync(cancel.Token);
         // Once the building alias exists, beginning waits for every writer to notice it: a stopping worker cancels it there.
-        var building = await Eventually.ValueAsync(() => Collections.BuildingCollectionAsync(), c => c is not null, TimeSpan.FromSeconds(30), "the rebuild to begin");
+        var building = await Eventually.ValueAsync(() => Collections.BuildingCollectionAsync(), c => c is not null,
+            TimeSpan.FromSeconds(30), "the rebuild to begin");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => begin);

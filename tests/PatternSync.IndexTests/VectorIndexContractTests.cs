@@ -103,12 +103,17 @@ public abstract class VectorIndexContractTests
     [MemberData(nameof(Filters))]
     public async Task Filters_return_exactly_the_matching_points(string _, PatternFilter filter, string[] expected)
     {
-        var ids = new Dictionary<string, Guid> { ["a"] = Guid.NewGuid(), ["b"] = Guid.NewGuid(), ["c"] = Guid.NewGuid(), ["d"] = Guid.NewGuid() };
+        var ids = new Dictionary<string, Guid>
+        {
+            ["a"] = Guid.NewGuid(), ["b"] = Guid.NewGuid(), ["c"] = Guid.NewGuid(), ["d"] = Guid.NewGuid(),
+        };
         await Index.UpsertAsync([
             Point(Payload(ids["a"], type: "caching", tags: ["redis", "python"], quality: 0.9, successRate: 0.8), 1, 0, 0, 0),
             Point(Payload(ids["b"], type: "caching", tags: ["redis"], quality: 0.6, successRate: null), 0.9f, 0.1f, 0, 0),
-            Point(Payload(ids["c"], type: "queue_consumer", status: "deprecated", tags: ["kafka"], quality: 0.95, successRate: 0.2), 0.8f, 0.2f, 0, 0),
-            Point(Payload(ids["d"], type: "ci_pipeline", status: "archived", tags: ["github-actions"], quality: 0.3, successRate: 0.5), 0.7f, 0.3f, 0, 0),
+            Point(Payload(ids["c"], type: "queue_consumer", status: "deprecated", tags: ["kafka"], quality: 0.95, successRate: 0.2),
+                0.8f, 0.2f, 0, 0),
+            Point(Payload(ids["d"], type: "ci_pipeline", status: "archived", tags: ["github-actions"], quality: 0.3, successRate: 0.5),
+                0.7f, 0.3f, 0, 0),
         ]);
 
         var found = await Index.SearchAsync(new float[] { 1, 0, 0, 0 }, filter, 10, 0f);
@@ -166,7 +171,10 @@ public abstract class VectorIndexContractTests
     public async Task A_batch_guards_each_point_by_its_own_version()
     {
         Guid older = Guid.NewGuid(), newer = Guid.NewGuid(), fresh = Guid.NewGuid();
-        await Index.UpsertAsync([Point(Payload(older, version: 1, hash: "old"), 1, 0, 0, 0), Point(Payload(newer, version: 9, hash: "nine"), 1, 0, 0, 0)]);
+        await Index.UpsertAsync([
+            Point(Payload(older, version: 1, hash: "old"), 1, 0, 0, 0),
+            Point(Payload(newer, version: 9, hash: "nine"), 1, 0, 0, 0),
+        ]);
 
         await Index.UpsertAsync([
             Point(Payload(older, version: 2, hash: "two"), 1, 0, 0, 0),

@@ -30,7 +30,8 @@ public sealed class RabbitMqUnderTest : IAsyncDisposable
         {
             var container = new RabbitMqBuilder("rabbitmq:3.13-management").WithUsername("guest").WithPassword("guest").Build();
             await container.StartAsync();
-            return new RabbitMqUnderTest(container, container.Hostname, container.GetMappedPublicPort(5672), "RabbitMQ in a Testcontainers container");
+            return new RabbitMqUnderTest(container, container.Hostname, container.GetMappedPublicPort(5672),
+                "RabbitMQ in a Testcontainers container");
         }
         catch (Exception e) when (e is DockerUnavailableException or ArgumentException or InvalidOperationException)
         {

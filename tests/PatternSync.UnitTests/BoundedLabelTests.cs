@@ -28,7 +28,10 @@ public sealed class BoundedLabelTests
     [Fact]
     public void The_match_counter_label_is_bounded()
     {
-        var values = Enumerable.Range(0, 1000).Select(i => PatternMetrics.MatchedPatternTypes.Of($"bounded_label_test_{i}")).Distinct().ToList();
+        var values = Enumerable.Range(0, 1000)
+            .Select(i => PatternMetrics.MatchedPatternTypes.Of($"bounded_label_test_{i}"))
+            .Distinct()
+            .ToList();
 
         Assert.Contains(BoundedLabel.Other, values);
         Assert.True(values.Count <= 101, $"{values.Count} label values");

@@ -18,8 +18,10 @@ public sealed class QualityScoreTests
 
     [Fact]
     public void Every_known_ratio_counts() =>
-        Assert.Equal(0.5, QualityScore.From(Metrics(
-            """{"accuracy": 0.2, "reliability": 0.8, "availability": 0.5, "precision": 0.5, "recall": 0.5, "coverage": 0.5, "consistency": 0.5}""")), 6);
+        Assert.Equal(0.5, QualityScore.From(Metrics("""
+            {"accuracy": 0.2, "reliability": 0.8, "availability": 0.5, "precision": 0.5, "recall": 0.5, "coverage": 0.5,
+             "consistency": 0.5}
+            """)), 6);
 
     [Fact]
     public void A_ratio_that_is_not_a_number_in_range_is_ignored() =>

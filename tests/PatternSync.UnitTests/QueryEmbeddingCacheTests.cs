@@ -52,7 +52,8 @@ public sealed class QueryEmbeddingCacheTests
             EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             Calls++;
-            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(_ => new Embedding<float>(new float[Dimensions]))));
+            return Task.FromResult(
+                new GeneratedEmbeddings<Embedding<float>>(values.Select(_ => new Embedding<float>(new float[Dimensions]))));
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;

@@ -7,13 +7,20 @@ using PatternSync.Core.Hosting;
 
 namespace PatternSync.UnitTests;
 
-/// <summary>What counts as a part not answering (a 503 in the API, an outage the worker waits out) and what is the request's or event's own failure.</summary>
+/// <summary>
+/// What counts as a part not answering (a 503 in the API, an outage the worker waits out) and what is the request's or event's
+/// own failure.
+/// </summary>
 public sealed class TransientFailuresTests
 {
     public static TheoryData<Exception, bool> Cases => new()
     {
         { new NpgsqlException("refused", new SocketException((int)SocketError.ConnectionRefused)), true },
-        { new InvalidOperationException("EF wrapped it", new NpgsqlException("refused", new SocketException((int)SocketError.ConnectionRefused))), true },
+        {
+            new InvalidOperationException("EF wrapped it",
+                new NpgsqlException("refused", new SocketException((int)SocketError.ConnectionRefused))),
+            true
+        },
         { new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"), true },
         { new PostgresException("duplicate key", "ERROR", "ERROR", "23505"), false },
         { new RpcException(new Status(StatusCode.Unavailable, "down")), true },

@@ -29,7 +29,10 @@ public sealed class FilterTests(StandInFixture fixture) : IClassFixture<StandInF
                 ["items"] = new Value[] { Item("x", 5) },
             }),
             TestData.Point(3, [1f, 1f], new() { ["kind"] = "bug", ["tags"] = Array.Empty<string>(), ["n"] = 10L }),
-            TestData.Point(4, [-1f, 0f], new() { ["kind"] = "docs", ["n"] = -3L, ["note"] = new Value { NullValue = NullValue.NullValue } }),
+            TestData.Point(4, [-1f, 0f], new()
+            {
+                ["kind"] = "docs", ["n"] = -3L, ["note"] = new Value { NullValue = NullValue.NullValue },
+            }),
             TestData.Point(Five, [0f, -1f], new() { ["tags"] = new[] { "c" }, ["n"] = 7.5 }),
         ]);
     }
@@ -54,15 +57,36 @@ public sealed class FilterTests(StandInFixture fixture) : IClassFixture<StandInF
         { "should", new Filter { Should = { MatchKeyword("kind", "feature"), MatchKeyword("tags", "c") } }, ["2", Five.ToString()] },
         { "must with should", new Filter { Must = { MatchKeyword("tags", "b") }, Should = { Match("n", 1L), Match("n", 7L) } }, ["1"] },
         { "must_not only", new Filter { MustNot = { MatchKeyword("kind", "bug") } }, ["2", "4", Five.ToString()] },
-        { "min_should", new Filter { MinShould = new MinShould { MinCount = 2, Conditions = { MatchKeyword("kind", "bug"), MatchKeyword("tags", "a"), Match("flag", true) } } }, ["1"] },
+        {
+            "min_should",
+            new Filter
+            {
+                MinShould = new MinShould
+                {
+                    MinCount = 2, Conditions = { MatchKeyword("kind", "bug"), MatchKeyword("tags", "a"), Match("flag", true) },
+                },
+            },
+            ["1"]
+        },
         { "has_id", HasId(1ul) | HasId(Five), ["1", Five.ToString()] },
         { "is_empty", IsEmpty("tags"), ["3", "4"] },
         { "is_null", IsNull("note"), ["4"] },
         { "nested filter on one element", Nested("items", new Filter { Must = { MatchKeyword("name", "x"), Match("qty", 5L) } }), ["2"] },
-        { "dotted keys across elements", new Filter { Must = { MatchKeyword("items[].name", "x"), Match("items[].qty", 5L) } }, ["1", "2"] },
+        {
+            "dotted keys across elements", new Filter { Must = { MatchKeyword("items[].name", "x"), Match("items[].qty", 5L) } },
+            ["1", "2"]
+        },
         { "dotted key into an object", MatchKeyword("meta.lang", "cs"), ["1"] },
         { "values count", ValuesCount("tags", new ValuesCount { Gte = 2 }), ["1"] },
-        { "nested boolean filter", new Filter { Must = { Conditions.Filter(new Filter { Should = { Match("n", 1L), Match("n", 10L) } }) }, MustNot = { Match("flag", true) } }, ["3"] },
+        {
+            "nested boolean filter",
+            new Filter
+            {
+                Must = { Conditions.Filter(new Filter { Should = { Match("n", 1L), Match("n", 10L) } }) },
+                MustNot = { Match("flag", true) },
+            },
+            ["3"]
+        },
     };
 
     [Theory]

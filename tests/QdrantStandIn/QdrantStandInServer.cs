@@ -108,7 +108,8 @@ public sealed class QdrantStandInServer : IAsyncDisposable
                 Port = new Uri(app.Urls.First()).Port;
                 return;
             }
-            catch (IOException e) when (attempt < 20 && e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            catch (IOException e) when (attempt < 20
+                                        && e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
             {
                 await app.DisposeAsync().ConfigureAwait(false);
                 await Task.Delay(100, ct).ConfigureAwait(false);

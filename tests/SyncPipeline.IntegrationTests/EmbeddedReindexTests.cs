@@ -33,9 +33,11 @@ public sealed class EmbeddedReindexTests(PostgresPipelineFixture pipeline)
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<PatternDbContext>();
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        var synchronizer = new PatternSynchronizer(db, dataSource, pipeline.Index, pipeline.Embedder, services.GetRequiredService<ILogger<PatternSynchronizer>>());
-        await new IndexRebuilder(dataSource, db, new PostgresIndexRebuilds(pipeline.Index), synchronizer, deleteMidBatch, services.GetRequiredService<IndexModelTarget>(),
-            services.GetRequiredService<ILogger<IndexRebuilder>>()).RebuildAsync(null, CancellationToken.None);
+        var synchronizer = new PatternSynchronizer(db, dataSource, pipeline.Index, pipeline.Embedder,
+            services.GetRequiredService<ILogger<PatternSynchronizer>>());
+        var rebuilder = new IndexRebuilder(dataSource, db, new PostgresIndexRebuilds(pipeline.Index), synchronizer, deleteMidBatch,
+            services.GetRequiredService<IndexModelTarget>(), services.GetRequiredService<ILogger<IndexRebuilder>>());
+        await rebuilder.RebuildAsync(null, CancellationToken.None);
 
         Assert.Null(await pipeline.StoredPointAsync(deleted));
         Assert.Empty(await pipeline.Index.GetAsync([deleted]));

@@ -25,8 +25,12 @@ public sealed class ErrorQueueReplayTests(PostgresPipelineFixture pipeline)
             """, "urn:message:PatternSync.Contracts:PatternUpdated", routingKey: errorQueue);
         var waiting = await RawEventQueue.CountAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port, errorQueue);
 
-        var rabbit = new RabbitMqOptions { Host = pipeline.RabbitMq.Host, Port = pipeline.RabbitMq.Port, EntityPrefix = pipeline.ExchangePrefix };
-        var replayed = await ErrorQueue.ReplayAsync(rabbit, [pipeline.SyncQueue, pipeline.ExchangePrefix + "never-declared"], CancellationToken.None);
+        var rabbit = new RabbitMqOptions
+        {
+            Host = pipeline.RabbitMq.Host, Port = pipeline.RabbitMq.Port, EntityPrefix = pipeline.ExchangePrefix,
+        };
+        var replayed = await ErrorQueue.ReplayAsync(
+            rabbit, [pipeline.SyncQueue, pipeline.ExchangePrefix + "never-declared"], CancellationToken.None);
 
         Assert.Equal([(pipeline.SyncQueue, (int)waiting), (pipeline.ExchangePrefix + "never-declared", 0)], replayed);
         await pipeline.ConvergedAsync([id]);

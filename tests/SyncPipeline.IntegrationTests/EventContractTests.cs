@@ -8,8 +8,9 @@ public abstract class EventContractTests(PipelineFixture pipeline)
     public async Task A_plain_RabbitMQ_client_reads_the_events_as_snake_case_JSON()
     {
         var client = pipeline.Api.CreateClient();
-        await using var queue = await RawEventQueue.BindAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port,
-            new[] { "PatternCreated", "PatternUpdated", "PatternDeleted" }.Select(e => $"{pipeline.ExchangePrefix}PatternSync.Contracts:{e}"));
+        var exchanges = new[] { "PatternCreated", "PatternUpdated", "PatternDeleted" }
+            .Select(e => $"{pipeline.ExchangePrefix}PatternSync.Contracts:{e}");
+        await using var queue = await RawEventQueue.BindAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port, exchanges);
 
         var id = await pipeline.CreatePatternAsync(client, "Stale-while-revalidate at the CDN");
         await PipelineFixture.PatchAsync(client, id, """{"status": "deprecated"}""");
@@ -22,7 +23,10 @@ public abstract class EventContractTests(PipelineFixture pipeline)
             return events.Count(e => e.Body["pattern_id"]?.GetValue<Guid>() == id) == 3;
         }, PipelineFixture.Settle, "three events for the pattern");
 
-        var mine = events.Where(e => e.Body["pattern_id"]!.GetValue<Guid>() == id).OrderBy(e => e.Body["version"]!.GetValue<int>()).ToList();
+        var mine = events
+            .Where(e => e.Body["pattern_id"]!.GetValue<Guid>() == id)
+            .OrderBy(e => e.Body["version"]!.GetValue<int>())
+            .ToList();
         Assert.Equal(["PatternCreated", "PatternUpdated", "PatternDeleted"], mine.Select(e => e.Exchange.Split(':')[^1]));
         Assert.Equal([1, 2, 3], mine.Select(e => e.Body["version"]!.GetValue<int>()));
         Assert.All(mine, e =>

@@ -38,9 +38,12 @@ public sealed class WorkerHost(
         builder.UseEnvironment("Testing");
         pipeline.ApplySettings(builder);
         builder.UseSetting("Sync:RetryMaxInterval", "00:00:02");
-        builder.ConfigureTestServices(services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-            new PoisonEmbeddingGenerator(
-                new CountingEmbeddingGenerator(new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64), embedDelay))));
+        builder.ConfigureTestServices(services =>
+        {
+            var batching = new BatchingEmbeddingGenerator(embedder ?? pipeline.Embedder, 64);
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+                new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(batching, embedDelay)));
+        });
         configure?.Invoke(builder);
     }
 

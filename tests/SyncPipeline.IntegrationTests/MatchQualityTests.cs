@@ -43,14 +43,16 @@ public sealed class MatchQualityTests(PostgresPipelineFixture pipeline)
             var expected = query["expected"]!.AsArray().Select(e => e!.GetValue<string>()).ToHashSet();
             var rank = names.FindIndex(expected.Contains);
             ranks.Add(rank < 0 ? null : rank + 1);
-            if (rank is < 0 or >= 3) misses.Add($"  '{query["intent"]}' -> {(rank < 0 ? "not in top 10" : $"rank {rank + 1}")}; top: {names.FirstOrDefault()}");
+            if (rank is < 0 or >= 3)
+                misses.Add($"  '{query["intent"]}' -> {(rank < 0 ? "not in top 10" : $"rank {rank + 1}")}; top: {names.FirstOrDefault()}");
         }
 
         var hitAt3 = ranks.Count(r => r <= 3) / (double)ranks.Count;
         var hitAt1 = ranks.Count(r => r == 1) / (double)ranks.Count;
         var mrr = ranks.Sum(r => r is { } rank ? 1.0 / rank : 0) / ranks.Count;
         pipeline.Report(string.Create(CultureInfo.InvariantCulture,
-            $"Match quality ({ids.Count} patterns, {ranks.Count} queries, all-MiniLM-L6-v2): hit@1 {hitAt1:F3}, hit@3 {hitAt3:F3}, MRR@10 {mrr:F3}"));
+            $"Match quality ({ids.Count} patterns, {ranks.Count} queries, all-MiniLM-L6-v2): "
+            + $"hit@1 {hitAt1:F3}, hit@3 {hitAt3:F3}, MRR@10 {mrr:F3}"));
         if (misses.Count > 0) pipeline.Report("Queries outside the top 3:\n" + string.Join("\n", misses));
         Assert.True(hitAt3 >= MinimumHitAt3, $"hit@3 {hitAt3:F3} is below {MinimumHitAt3}");
     }

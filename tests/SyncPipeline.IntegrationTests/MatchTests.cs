@@ -19,7 +19,9 @@ public abstract class MatchTests(PipelineFixture pipeline)
               "pattern_type": "api_optimization",
               "name": "Connection Pooling with Read Replicas",
               "description": "Optimize database queries using connection pooling and read replicas",
-              "execution_trace": {"steps": ["Configure connection pool (min=10, max=50)", "Setup read replicas (2 instances)", "Route read queries to replicas"]},
+              "execution_trace": {"steps": [
+                "Configure connection pool (min=10, max=50)", "Setup read replicas (2 instances)", "Route read queries to replicas"
+              ]},
               "success_criteria": {"metric": "p99_latency_ms", "threshold": 50, "operator": "<"},
               "quality_metrics": {"accuracy": 0.95, "latency_p99_ms": 45, "reliability": 0.99},
               "tags": ["postgresql", "optimization", "scaling", "replication", "fastapi"]
@@ -43,13 +45,18 @@ public abstract class MatchTests(PipelineFixture pipeline)
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(["matched_patterns", "total_matches", "query_metadata"], body.Select(p => p.Key));
         var match = Assert.Single(body["matched_patterns"]!.AsArray())!.AsObject();
-        Assert.Equal(["pattern_id", "pattern_type", "name", "description", "confidence_score", "metadata", "recommendations"], match.Select(p => p.Key));
+        Assert.Equal(
+            ["pattern_id", "pattern_type", "name", "description", "confidence_score", "metadata", "recommendations"],
+            match.Select(p => p.Key));
         Assert.Equal(id, match["pattern_id"]!.GetValue<Guid>());
         Assert.InRange(match["confidence_score"]!.GetValue<double>(), 0.3, 1.0);
         Assert.Equal(["version", "quality_metrics", "success_rate", "match_count"], match["metadata"]!.AsObject().Select(p => p.Key));
         Assert.Equal(45, match["metadata"]!["quality_metrics"]!["latency_p99_ms"]!.GetValue<int>());
         Assert.Equal(
-            ["Configure connection pool (min=10, max=50)", "Setup read replicas (2 instances)", "Route read queries to replicas", "Success criterion: p99_latency_ms < 50"],
+            [
+                "Configure connection pool (min=10, max=50)", "Setup read replicas (2 instances)", "Route read queries to replicas",
+                "Success criterion: p99_latency_ms < 50",
+            ],
             match["recommendations"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Equal(1, body["total_matches"]!.GetValue<int>());
         Assert.Equal("all-MiniLM-L6-v2", body["query_metadata"]!["embedding_model"]!.GetValue<string>());
@@ -64,7 +71,8 @@ public abstract class MatchTests(PipelineFixture pipeline)
         var unrelated = await pipeline.CreatePatternAsync(Client, "Bake sourdough bread with a long cold proof");
         await pipeline.ConvergedAsync([retry, breaker, unrelated]);
 
-        var all = await MatchAsync("""{"intent": "retry failed HTTP requests with backoff and jitter", "min_confidence": 0.0, "limit": 100}""");
+        var all = await MatchAsync(
+            """{"intent": "retry failed HTTP requests with backoff and jitter", "min_confidence": 0.0, "limit": 100}""");
         var ids = all.Select(m => m["pattern_id"]!.GetValue<Guid>()).ToList();
         var scores = all.Select(m => m["confidence_score"]!.GetValue<double>()).ToList();
         Assert.Equal(scores.OrderByDescending(s => s), scores);
@@ -72,11 +80,14 @@ public abstract class MatchTests(PipelineFixture pipeline)
         Assert.Contains(retry, ids);
         Assert.True(ids.IndexOf(unrelated) is var u && (u < 0 || ids.IndexOf(retry) < u));
 
-        var confident = await MatchAsync("""{"intent": "retry failed HTTP requests with backoff and jitter", "min_confidence": 0.5, "limit": 100}""");
+        var confident = await MatchAsync(
+            """{"intent": "retry failed HTTP requests with backoff and jitter", "min_confidence": 0.5, "limit": 100}""");
         Assert.All(confident, m => Assert.True(m["confidence_score"]!.GetValue<double>() >= 0.5));
         Assert.DoesNotContain(unrelated, confident.Select(m => m["pattern_id"]!.GetValue<Guid>()));
 
-        var deprecatedOnly = await MatchAsync("""{"intent": "retry failed HTTP requests", "min_confidence": 0.0, "limit": 100, "filters": {"statuses": ["archived"]}}""");
+        var deprecatedOnly = await MatchAsync("""
+            {"intent": "retry failed HTTP requests", "min_confidence": 0.0, "limit": 100, "filters": {"statuses": ["archived"]}}
+            """);
         Assert.DoesNotContain(retry, deprecatedOnly.Select(m => m["pattern_id"]!.GetValue<Guid>()));
     }
 
@@ -175,6 +186,9 @@ public abstract class MatchTests(PipelineFixture pipeline)
 [Collection(QdrantPipeline.Name)]
 public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTests(pipeline)
 {
+    private Task<HttpResponseMessage> MatchAnythingAsync() =>
+        Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""));
+
     [Fact]
     public async Task While_the_index_is_unreachable_a_match_gets_503_problem_and_recovers_after()
     {
@@ -183,7 +197,7 @@ public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTe
         await pipeline.Qdrant.StandIn!.StopAsync();
         try
         {
-            var response = await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""));
+            var response = await MatchAnythingAsync();
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -192,7 +206,7 @@ public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTe
         {
             await pipeline.Qdrant.StandIn.RestartAsync();
         }
-        await Eventually.UntilAsync(async () => (await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
+        await Eventually.UntilAsync(async () => (await MatchAnythingAsync()).IsSuccessStatusCode,
             PipelineFixture.Settle, "matching to answer again");
     }
 
@@ -205,11 +219,11 @@ public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTe
         var other = $"{pipeline.Alias}-match-other-8";
         await pipeline.Qdrant.Client.CreateCollectionAsync(other, new VectorParams { Size = 8, Distance = Distance.Cosine });
         // The API has just looked at its aliases, so it would not look again for a while on its own.
-        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await MatchAnythingAsync()).StatusCode);
         await pipeline.QdrantCollections.SwitchAliasAsync(other);
         try
         {
-            var refused = await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""));
+            var refused = await MatchAnythingAsync();
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
@@ -219,7 +233,7 @@ public sealed class MatchTestsOnQdrant(QdrantPipelineFixture pipeline) : MatchTe
             await pipeline.QdrantCollections.SwitchAliasAsync(live);
             await pipeline.Qdrant.Client.DeleteCollectionAsync(other);
         }
-        await Eventually.UntilAsync(async () => (await Client.PostAsync("/api/v1/patterns/match", Json("""{"intent": "anything at all"}"""))).IsSuccessStatusCode,
+        await Eventually.UntilAsync(async () => (await MatchAnythingAsync()).IsSuccessStatusCode,
             PipelineFixture.Settle, "matching to answer again");
     }
 }

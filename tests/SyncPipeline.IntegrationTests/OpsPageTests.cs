@@ -4,7 +4,9 @@ using PatternSync.Testing;
 
 namespace SyncPipeline.IntegrationTests;
 
-/// <summary>The /ops status page in headless Chromium (Debian's chromium package; .ci/run installs it), against the API on a real port.</summary>
+/// <summary>
+/// The /ops status page in headless Chromium (Debian's chromium package; .ci/run installs it), against the API on a real port.
+/// </summary>
 [Collection(PostgresPipeline.Name)]
 public sealed class OpsPageTests(PostgresPipelineFixture pipeline)
 {

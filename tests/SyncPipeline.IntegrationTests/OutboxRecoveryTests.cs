@@ -23,7 +23,8 @@ public sealed class OutboxRecoveryTests(PostgresPipelineFixture pipeline)
         {
             for (var i = 0; i < 5; i++)
                 ids.Add(await pipeline.CreatePatternAsync(client, $"Written during a broker outage {i}"));
-            await Eventually.UntilAsync(async () => await FailedUnsentAsync(ids) == ids.Count, PipelineFixture.Settle, "the relay to fail to publish them");
+            await Eventually.UntilAsync(async () => await FailedUnsentAsync(ids) == ids.Count,
+                PipelineFixture.Settle, "the relay to fail to publish them");
 
             // Far beyond the test's settle deadline: only the broker's return can release these rows in time.
             await using var db = pipeline.Database.CreateDbContext();

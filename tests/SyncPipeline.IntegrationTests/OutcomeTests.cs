@@ -47,7 +47,8 @@ public abstract class OutcomeTests(PipelineFixture pipeline)
     {
         var id = await pipeline.CreatePatternAsync(_client, "Outbox relay with SKIP LOCKED");
 
-        var response = await _client.PostAsync($"/api/v1/patterns/{id}/outcomes", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await _client.PostAsync($"/api/v1/patterns/{id}/outcomes",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey(field));

@@ -39,7 +39,8 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>The index as the hosts see it, for assertions.</summary>
     public IPatternVectorIndex Index { get; private set; } = null!;
     /// <summary>The Qdrant collections under <see cref="Index"/> (rebuilds, alias switches); only on the Qdrant provider.</summary>
-    public QdrantCollections QdrantCollections => _qdrantCollections ?? throw new InvalidOperationException("This pipeline runs on the embedded index.");
+    public QdrantCollections QdrantCollections =>
+        _qdrantCollections ?? throw new InvalidOperationException("This pipeline runs on the embedded index.");
     private QdrantCollections? _qdrantCollections;
     private NpgsqlDataSource _dataSource = null!;
 
@@ -50,9 +51,11 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         RabbitMq = await RabbitMqUnderTest.StartAsync();
         _dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
         if (Provider == "Qdrant") _qdrantCollections = Qdrant.CreateCollections(Alias, EmbeddingModel.Of(Embedder));
-        Index = _qdrantCollections is { } collections ? Qdrant.CreateIndex(collections) : new PostgresPatternIndex(_dataSource, EmbeddingModel.Of(Embedder));
-        diagnostics.OnMessage(new DiagnosticMessage(
-            $"{GetType().Name}: {RabbitMq.Description}; index: {(Provider == "Qdrant" ? Qdrant.Description : "the embedded PostgreSQL index")}."));
+        Index = _qdrantCollections is { } collections
+            ? Qdrant.CreateIndex(collections)
+            : new PostgresPatternIndex(_dataSource, EmbeddingModel.Of(Embedder));
+        var indexDescription = Provider == "Qdrant" ? Qdrant.Description : "the embedded PostgreSQL index";
+        diagnostics.OnMessage(new DiagnosticMessage($"{GetType().Name}: {RabbitMq.Description}; index: {indexDescription}."));
         Api = new ApiHost(this);
         _ = Api.Server;
         Worker = new WorkerHost(this, TimeSpan.Zero).Start();
@@ -73,7 +76,8 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public Task<Guid> CreatePatternAsync(HttpClient client, string name) => CreatePatternStaticAsync(client, name);
 
-    public static async Task<Guid> CreatePatternStaticAsync(HttpClient client, string name, string description = "Read through Redis with a TTL and jitter.")
+    public static async Task<Guid> CreatePatternStaticAsync(
+        HttpClient client, string name, string description = "Read through Redis with a TTL and jitter.")
     {
         var body = PatternBodies.Caching(name, description, "redis", "caching");
         body["execution_trace"] = new JsonObject
@@ -128,8 +132,10 @@ public abstract class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         if (Api is not null) await Api.DisposeAsync();
         if (RabbitMq is not null)
         {
-            await RawEventQueue.DeleteEntitiesAsync(RabbitMq.Host, RabbitMq.Port, [SyncQueue, SyncQueue + "_error", SyncQueue + "_skipped"],
-                new[] { "PatternCreated", "PatternUpdated", "PatternDeleted", "PatternOutcomeRecorded" }.Select(e => $"{_prefix}PatternSync.Contracts:{e}"));
+            var exchanges = new[] { "PatternCreated", "PatternUpdated", "PatternDeleted", "PatternOutcomeRecorded" }
+                .Select(e => $"{_prefix}PatternSync.Contracts:{e}");
+            await RawEventQueue.DeleteEntitiesAsync(
+                RabbitMq.Host, RabbitMq.Port, [SyncQueue, SyncQueue + "_error", SyncQueue + "_skipped"], exchanges);
             await RabbitMq.DisposeAsync();
         }
         if (Qdrant is not null) await Qdrant.DisposeAsync();

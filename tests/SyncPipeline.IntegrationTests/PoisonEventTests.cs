@@ -17,7 +17,8 @@ public sealed class PoisonEventTests(QdrantPipelineFixture pipeline)
         var exchange = $"{pipeline.ExchangePrefix}PatternSync.Contracts:PatternUpdated";
         const string messageType = "urn:message:PatternSync.Contracts:PatternUpdated";
 
-        await RawEventQueue.PublishAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port, exchange, "{\"pattern_id\": \"not a uuid\", oops", messageType);
+        await RawEventQueue.PublishAsync(
+            pipeline.RabbitMq.Host, pipeline.RabbitMq.Port, exchange, "{\"pattern_id\": \"not a uuid\", oops", messageType);
         await RawEventQueue.PublishAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port, exchange, $$"""
             {"pattern_id": "{{existing}}", "version": 9, "pattern_type": "caching", "name": "from the future", "tags": [],
              "status": "active", "occurred_at": "2026-11-26T00:00:00Z", "schema_version": 99, "changed_fields": ["name"]}

@@ -13,11 +13,15 @@ public sealed class RawEventQueue : IAsyncDisposable
     private readonly IChannel _channel;
     private readonly string _queue;
 
-    private RawEventQueue(IConnection connection, IChannel channel, string queue) => (_connection, _channel, _queue) = (connection, channel, queue);
+    private RawEventQueue(IConnection connection, IChannel channel, string queue) =>
+        (_connection, _channel, _queue) = (connection, channel, queue);
+
+    private static Task<IConnection> ConnectAsync(string host, int port) =>
+        new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
 
     public static async Task<RawEventQueue> BindAsync(string host, int port, IEnumerable<string> exchanges)
     {
-        var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        var connection = await ConnectAsync(host, port);
         var channel = await connection.CreateChannelAsync();
         var queue = (await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true)).QueueName;
         foreach (var exchange in exchanges)
@@ -29,10 +33,14 @@ public sealed class RawEventQueue : IAsyncDisposable
         return new RawEventQueue(connection, channel, queue);
     }
 
-    /// <summary>Publishes a body as-is to an exchange (or, with the default exchange "", to the queue named by the routing key), the way a foreign or broken producer would.</summary>
-    public static async Task PublishAsync(string host, int port, string exchange, string body, string messageType, string routingKey = "")
+    /// <summary>
+    /// Publishes a body as-is to an exchange (or, with the default exchange "", to the queue named by the routing key),
+    /// the way a foreign or broken producer would.
+    /// </summary>
+    public static async Task PublishAsync(
+        string host, int port, string exchange, string body, string messageType, string routingKey = "")
     {
-        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var connection = await ConnectAsync(host, port);
         await using var channel = await connection.CreateChannelAsync();
         var properties = new BasicProperties
         {
@@ -45,7 +53,7 @@ public sealed class RawEventQueue : IAsyncDisposable
     /// <summary>Declares a durable queue as MassTransit declares its error queues (nothing changes when it exists).</summary>
     public static async Task DeclareAsync(string host, int port, string queue)
     {
-        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var connection = await ConnectAsync(host, port);
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
     }
@@ -53,7 +61,7 @@ public sealed class RawEventQueue : IAsyncDisposable
     /// <summary>How many messages wait in a queue.</summary>
     public static async Task<uint> CountAsync(string host, int port, string queue)
     {
-        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var connection = await ConnectAsync(host, port);
         await using var channel = await connection.CreateChannelAsync();
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
@@ -61,7 +69,7 @@ public sealed class RawEventQueue : IAsyncDisposable
     /// <summary>Removes a test run's queues and exchanges from a shared broker.</summary>
     public static async Task DeleteEntitiesAsync(string host, int port, IEnumerable<string> queues, IEnumerable<string> exchanges)
     {
-        await using var connection = await new ConnectionFactory { HostName = host, Port = port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        await using var connection = await ConnectAsync(host, port);
         await using var channel = await connection.CreateChannelAsync();
         foreach (var queue in queues)
         {

@@ -34,12 +34,15 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         var vector = new float[384];
         vector[0] = 1;
         var held = (await pipeline.Index.GetAsync([corrupted]))[corrupted];
-        await pipeline.Index.UpsertAsync([new PatternPoint(new PatternPayload(corrupted, "corrupt", held.Version, "archived", [], 0, null, 0, 0, null, "corrupt"), vector)], replaceSameVersion: true);
+        var corrupt = new PatternPayload(corrupted, "corrupt", held.Version, "archived", [], 0, null, 0, 0, null, "corrupt");
+        await pipeline.Index.UpsertAsync([new PatternPoint(corrupt, vector)], replaceSameVersion: true);
         var orphan = Guid.NewGuid();
-        await pipeline.Index.UpsertAsync([new PatternPoint(new PatternPayload(orphan, "caching", 1, "active", [], 0, null, 0, 0, null, "orphan"), vector)]);
+        var orphaned = new PatternPayload(orphan, "caching", 1, "active", [], 0, null, 0, 0, null, "orphan");
+        await pipeline.Index.UpsertAsync([new PatternPoint(orphaned, vector)]);
         // A change whose event was lost two minutes ago: older than the grace period, so it is drift, not in flight.
         await pipeline.Database.ExecuteAsync(
-            $"UPDATE success_patterns SET status = 'deprecated', version = version + 1, updated_at = now() - interval '2 minutes' WHERE pattern_id = '{changed}'");
+            "UPDATE success_patterns SET status = 'deprecated', version = version + 1, updated_at = now() - interval '2 minutes' "
+            + $"WHERE pattern_id = '{changed}'");
 
         var first = await ReconcileAsync();
         Assert.Equal("succeeded", first["status"]!.GetValue<string>());
@@ -65,7 +68,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
     {
         var id = await pipeline.CreatePatternAsync(_client, "Reconcile: change in flight");
         await pipeline.ConvergedAsync([id]);
-        await pipeline.Database.ExecuteAsync($"UPDATE success_patterns SET version = version + 1, updated_at = now() WHERE pattern_id = '{id}'");
+        await pipeline.Database.ExecuteAsync(
+            $"UPDATE success_patterns SET version = version + 1, updated_at = now() WHERE pattern_id = '{id}'");
 
         var run = await ReconcileAsync();
 
@@ -73,7 +77,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         Assert.Equal(0, run["stale_version"]!.GetValue<int>());
 
         // Once older than the grace period, the same change is drift, and the next run repairs it.
-        await pipeline.Database.ExecuteAsync($"UPDATE success_patterns SET updated_at = now() - interval '2 minutes' WHERE pattern_id = '{id}'");
+        await pipeline.Database.ExecuteAsync(
+            $"UPDATE success_patterns SET updated_at = now() - interval '2 minutes' WHERE pattern_id = '{id}'");
         var later = await ReconcileAsync();
         Assert.True(later["stale_version"]!.GetValue<int>() >= 1, later.ToJsonString());
         await pipeline.ConvergedAsync([id]);
@@ -84,7 +89,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
     {
         var id = await pipeline.CreatePatternAsync(_client, "Status: lag while not indexed");
         await pipeline.ConvergedAsync([id]);
-        await pipeline.Database.ExecuteAsync($"UPDATE success_patterns SET version = version + 1, updated_at = now() - interval '2 minutes' WHERE pattern_id = '{id}'");
+        await pipeline.Database.ExecuteAsync(
+            $"UPDATE success_patterns SET version = version + 1, updated_at = now() - interval '2 minutes' WHERE pattern_id = '{id}'");
 
         var behind = await _client.GetFromJsonAsync<JsonObject>("/api/v1/sync/status");
         Assert.True(behind!["sync_lag_seconds"]!.GetValue<double>() >= 120, behind.ToJsonString());
@@ -234,7 +240,8 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<PatternDbContext>();
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        var synchronizer = new PatternSynchronizer(db, dataSource, index, embedder, services.GetRequiredService<ILogger<PatternSynchronizer>>());
+        var synchronizer = new PatternSynchronizer(
+            db, dataSource, index, embedder, services.GetRequiredService<ILogger<PatternSynchronizer>>());
         var reconciler = new Reconciler(db, dataSource, index, synchronizer, services.GetRequiredService<IndexRebuilder>(),
             services.GetRequiredService<IndexModelTarget>(),
             options is null ? services.GetRequiredService<IOptions<ReconciliationOptions>>() : Options.Create(options), TimeProvider.System,

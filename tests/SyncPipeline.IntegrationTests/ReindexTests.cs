@@ -34,14 +34,16 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         {
             while (!stop.IsCancellationRequested)
             {
-                var response = await _client.PostAsJsonAsync("/api/v1/patterns/match", new { intent = "reindex pattern", min_confidence = 0.0 });
+                var response = await _client.PostAsJsonAsync(
+                    "/api/v1/patterns/match", new { intent = "reindex pattern", min_confidence = 0.0 });
                 if (response.StatusCode != HttpStatusCode.OK) failedMatches++;
                 matches++;
             }
         });
 
         Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/v1/sync/reindex", JsonContent.Create(new { }))).StatusCode);
-        await Eventually.UntilAsync(async () => (await pipeline.Qdrant.Client.ListAliasesAsync()).Any(a => a.AliasName == Collections.BuildingAlias),
+        await Eventually.UntilAsync(
+            async () => (await pipeline.Qdrant.Client.ListAliasesAsync()).Any(a => a.AliasName == Collections.BuildingAlias),
             PipelineFixture.Settle, "the rebuild to start");
         // The status the 202 points at shows the rebuild and its progress.
         var status = await StatusAsync();
@@ -52,8 +54,9 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         ids.Add(await pipeline.CreatePatternAsync(_client, "Reindex: created during the rebuild"));
         await PipelineFixture.PatchAsync(_client, ids[0], """{"description": "Changed during the rebuild."}""");
         // The rebuild switches the alias, then drops the old collection: wait for both.
-        await Eventually.UntilAsync(async () => (await index.GetInfoAsync()).Collection != before
-            && !await pipeline.Qdrant.Client.CollectionExistsAsync(before), PipelineFixture.Settle, "the alias switch and the old collection's removal");
+        await Eventually.UntilAsync(
+            async () => (await index.GetInfoAsync()).Collection != before && !await pipeline.Qdrant.Client.CollectionExistsAsync(before),
+            PipelineFixture.Settle, "the alias switch and the old collection's removal");
         await stop.CancelAsync();
         await matching;
 
@@ -120,8 +123,12 @@ public sealed class ReindexTests(QdrantPipelineFixture pipeline)
         var changeOnce = new InlineProgress(() => Task.Run(async () =>
         {
             // The newest patterns come last: act once the backfill has copied both.
-            if (changedTo is not null || await VersionInAsync(Collections.BuildingAlias, ids[0]) is null || await VersionInAsync(Collections.BuildingAlias, ids[1]) is null) return;
-            await pipeline.Database.ExecuteAsync($"UPDATE success_patterns SET version = version + 1, success_rate = 0.25 WHERE pattern_id = '{ids[0]}'");
+            if (changedTo is not null
+                || await VersionInAsync(Collections.BuildingAlias, ids[0]) is null
+                || await VersionInAsync(Collections.BuildingAlias, ids[1]) is null)
+                return;
+            await pipeline.Database.ExecuteAsync(
+                $"UPDATE success_patterns SET version = version + 1, success_rate = 0.25 WHERE pattern_id = '{ids[0]}'");
             await pipeline.Database.ExecuteAsync($"DELETE FROM success_patterns WHERE pattern_id = '{ids[1]}'");
             await using var db = pipeline.Database.CreateDbContext();
             changedTo = await db.Patterns.Where(p => p.PatternId == ids[0]).Select(p => p.Version).SingleAsync();

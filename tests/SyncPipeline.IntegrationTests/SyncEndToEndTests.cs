@@ -56,7 +56,8 @@ public abstract class SyncEndToEndTests(PipelineFixture pipeline)
         Assert.Equal(before, await VectorOf(id));
         Assert.Equal("deprecated", (await pipeline.StoredPointAsync(id))!.Value.Payload.Status);
 
-        await PipelineFixture.PatchAsync(_client, id, """{"description": "Collapse concurrent misses for one key into a single backend call (singleflight)."}""");
+        await PipelineFixture.PatchAsync(_client, id,
+            """{"description": "Collapse concurrent misses for one key into a single backend call (singleflight)."}""");
         await pipeline.ConvergedAsync([id]);
         Assert.True(CountingEmbeddingGenerator.Texts > embeddedBefore);
         Assert.NotEqual(before, await VectorOf(id));
@@ -94,7 +95,8 @@ public abstract class SyncEndToEndTests(PipelineFixture pipeline)
             });
         await bus.Publish(new PatternCreated
         {
-            PatternId = id, Version = 1, PatternType = "caching", Name = "stale", Tags = [], Status = "active", OccurredAt = DateTimeOffset.UtcNow,
+            PatternId = id, Version = 1, PatternType = "caching", Name = "stale", Tags = [], Status = "active",
+            OccurredAt = DateTimeOffset.UtcNow,
         });
         await pipeline.ConvergedAsync([id, marker]);
 
@@ -113,11 +115,16 @@ public abstract class SyncEndToEndTests(PipelineFixture pipeline)
         await using var scope = pipeline.Worker.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<PatternDbContext>();
-        await db.Database.ExecuteSqlAsync($"UPDATE success_patterns SET version = 3 WHERE pattern_id = {id}"); // no event: only this test syncs it
+        // No event: only this test syncs it.
+        await db.Database.ExecuteSqlAsync($"UPDATE success_patterns SET version = 3 WHERE pattern_id = {id}");
         var row = await db.Patterns.AsNoTracking().SingleAsync(p => p.PatternId == id);
         var textB = await pipeline.Embedder.GenerateAsync("Bake a chocolate cake with a ganache glaze");
-        await pipeline.Index.UpsertAsync([new PatternPoint(PatternPayload.From(row) with { Version = 2, ContentHash = "text-b" }, textB.Vector)]);
-        var comparedEarlier = new IndexWithHooks(pipeline.Index) { NextGet = new Dictionary<Guid, IndexedPoint> { [id] = new(id, 1, row.ContentHash) } };
+        var syncedByAnother = PatternPayload.From(row) with { Version = 2, ContentHash = "text-b" };
+        await pipeline.Index.UpsertAsync([new PatternPoint(syncedByAnother, textB.Vector)]);
+        var comparedEarlier = new IndexWithHooks(pipeline.Index)
+        {
+            NextGet = new Dictionary<Guid, IndexedPoint> { [id] = new(id, 1, row.ContentHash) },
+        };
 
         await new PatternSynchronizer(db, services.GetRequiredService<NpgsqlDataSource>(), comparedEarlier, pipeline.Embedder,
             services.GetRequiredService<ILogger<PatternSynchronizer>>()).SyncAsync([id], CancellationToken.None);

@@ -23,7 +23,8 @@ public abstract class SyncFaultTests(PipelineFixture pipeline)
         }
 
         await pipeline.ConvergedAsync(ids);
-        await Eventually.UntilAsync(async () => await pipeline.Database.CountUnsentAsync() == 0, PipelineFixture.Settle, "the outbox to be drained");
+        await Eventually.UntilAsync(async () => await pipeline.Database.CountUnsentAsync() == 0,
+            PipelineFixture.Settle, "the outbox to be drained");
     }
 
     [Fact]
@@ -45,12 +46,15 @@ public abstract class SyncFaultTests(PipelineFixture pipeline)
     {
         await using var secondApi = new ApiHost(pipeline);
         var clients = new[] { _client, secondApi.CreateClient() };
-        await using var queue = await RawEventQueue.BindAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port,
-            new[] { "PatternCreated", "PatternUpdated", "PatternDeleted" }.Select(e => $"{pipeline.ExchangePrefix}PatternSync.Contracts:{e}"));
+        var exchanges = new[] { "PatternCreated", "PatternUpdated", "PatternDeleted" }
+            .Select(e => $"{pipeline.ExchangePrefix}PatternSync.Contracts:{e}");
+        await using var queue = await RawEventQueue.BindAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port, exchanges);
 
-        var ids = (await Task.WhenAll(clients.Select((client, i) => WriteBurstAsync(client, $"relay-{i}", 25)))).SelectMany(x => x).ToList();
+        var bursts = await Task.WhenAll(clients.Select((client, i) => WriteBurstAsync(client, $"relay-{i}", 25)));
+        var ids = bursts.SelectMany(x => x).ToList();
         await pipeline.ConvergedAsync(ids);
-        await Eventually.UntilAsync(async () => await pipeline.Database.CountUnsentAsync() == 0, PipelineFixture.Settle, "the outbox to be drained");
+        await Eventually.UntilAsync(async () => await pipeline.Database.CountUnsentAsync() == 0,
+            PipelineFixture.Settle, "the outbox to be drained");
 
         await using var db = pipeline.Database.CreateDbContext();
         var rows = await db.OutboxMessages.Where(m => ids.Contains(m.PatternId)).Select(m => m.MessageId.ToString()).ToListAsync();
@@ -72,7 +76,8 @@ public abstract class SyncFaultTests(PipelineFixture pipeline)
         var id = await pipeline.CreatePatternAsync(_client, "Cache warming after deploy");
 
         for (var i = 1; i <= 8; i++)
-            await PipelineFixture.PatchAsync(_client, id, $$"""{"description": "Warm the {{i * 100}} hottest keys before traffic shifts."}""");
+            await PipelineFixture.PatchAsync(_client, id,
+                $$"""{"description": "Warm the {{i * 100}} hottest keys before traffic shifts."}""");
 
         await pipeline.ConvergedAsync([id]);
         var held = (await pipeline.Index.GetAsync([id]))[id];

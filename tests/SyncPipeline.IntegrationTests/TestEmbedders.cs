@@ -7,9 +7,10 @@ public sealed class OtherModelEmbedder : IEmbeddingGenerator<string, Embedding<f
 {
     private readonly EmbeddingGeneratorMetadata _metadata = new("test", null, "other-model", 8);
 
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
-        CancellationToken cancellationToken = default) =>
-        Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(_ => new Embedding<float>(new float[] { 1, 0, 0, 0, 0, 0, 0, 0 }))));
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(
+            values.Select(_ => new Embedding<float>(new float[] { 1, 0, 0, 0, 0, 0, 0, 0 }))));
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata : serviceType.IsInstanceOfType(this) ? this : null;
@@ -21,8 +22,8 @@ public sealed class OtherModelEmbedder : IEmbeddingGenerator<string, Embedding<f
 public sealed class PoisonTextEmbedder(IEmbeddingGenerator<string, Embedding<float>> inner, string marker)
     : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
 {
-    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
-        CancellationToken cancellationToken = default)
+    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = values.ToList();
         if (texts.Any(text => text.Contains(marker))) throw new InvalidOperationException($"The embedder rejects a text with '{marker}'.");

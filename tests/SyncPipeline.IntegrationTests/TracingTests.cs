@@ -30,9 +30,12 @@ public sealed class TracingTests(PostgresPipelineFixture pipeline)
         await pipeline.ConvergedAsync([id]);
 
         await using (var db = pipeline.Database.CreateDbContext())
-            Assert.StartsWith($"00-{traceId}-", await db.OutboxMessages.Where(m => m.PatternId == id).Select(m => m.TraceParent).SingleAsync());
-        await Eventually.UntilAsync(() => Task.FromResult(spans.Any(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer)),
+            Assert.StartsWith($"00-{traceId}-",
+                await db.OutboxMessages.Where(m => m.PatternId == id).Select(m => m.TraceParent).SingleAsync());
+        await Eventually.UntilAsync(
+            () => Task.FromResult(spans.Any(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer)),
             PipelineFixture.Settle, "the worker's consume span in the request's trace");
-        Assert.Contains(spans, s => s.Source.Name == Tracing.OutboxSourceName && s.Kind == ActivityKind.Producer && s.DisplayName == "publish PatternCreated");
+        Assert.Contains(spans, s =>
+            s.Source.Name == Tracing.OutboxSourceName && s.Kind == ActivityKind.Producer && s.DisplayName == "publish PatternCreated");
     }
 }

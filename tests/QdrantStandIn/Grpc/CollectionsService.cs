@@ -17,10 +17,14 @@ internal class CollectionsService(QdrantStandInState state)
         UnaryBinder.Add<CreateCollection, CollectionOperationResponse>(binder, Service, "Create", service is null ? null : service.Create);
         UnaryBinder.Add<UpdateCollection, CollectionOperationResponse>(binder, Service, "Update", service is null ? null : service.Update);
         UnaryBinder.Add<DeleteCollection, CollectionOperationResponse>(binder, Service, "Delete", service is null ? null : service.Delete);
-        UnaryBinder.Add<ChangeAliases, CollectionOperationResponse>(binder, Service, "UpdateAliases", service is null ? null : service.UpdateAliases);
-        UnaryBinder.Add<ListCollectionAliasesRequest, ListAliasesResponse>(binder, Service, "ListCollectionAliases", service is null ? null : service.ListCollectionAliases);
-        UnaryBinder.Add<ListAliasesRequest, ListAliasesResponse>(binder, Service, "ListAliases", service is null ? null : service.ListAliases);
-        UnaryBinder.Add<CollectionExistsRequest, CollectionExistsResponse>(binder, Service, "CollectionExists", service is null ? null : service.CollectionExists);
+        UnaryBinder.Add<ChangeAliases, CollectionOperationResponse>(
+            binder, Service, "UpdateAliases", service is null ? null : service.UpdateAliases);
+        UnaryBinder.Add<ListCollectionAliasesRequest, ListAliasesResponse>(
+            binder, Service, "ListCollectionAliases", service is null ? null : service.ListCollectionAliases);
+        UnaryBinder.Add<ListAliasesRequest, ListAliasesResponse>(
+            binder, Service, "ListAliases", service is null ? null : service.ListAliases);
+        UnaryBinder.Add<CollectionExistsRequest, CollectionExistsResponse>(
+            binder, Service, "CollectionExists", service is null ? null : service.CollectionExists);
     }
 
     public virtual Task<GetCollectionInfoResponse> Get(GetCollectionInfoRequest request, ServerCallContext context) =>

@@ -16,15 +16,23 @@ internal class PointsService(QdrantStandInState state)
         UnaryBinder.Add<UpsertPoints, PointsOperationResponse>(binder, Service, "Upsert", service is null ? null : service.Upsert);
         UnaryBinder.Add<DeletePoints, PointsOperationResponse>(binder, Service, "Delete", service is null ? null : service.Delete);
         UnaryBinder.Add<GetPoints, GetResponse>(binder, Service, "Get", service is null ? null : service.Get);
-        UnaryBinder.Add<UpdatePointVectors, PointsOperationResponse>(binder, Service, "UpdateVectors", service is null ? null : service.UpdateVectors);
-        UnaryBinder.Add<SetPayloadPoints, PointsOperationResponse>(binder, Service, "SetPayload", service is null ? null : service.SetPayload);
-        UnaryBinder.Add<SetPayloadPoints, PointsOperationResponse>(binder, Service, "OverwritePayload", service is null ? null : service.OverwritePayload);
-        UnaryBinder.Add<DeletePayloadPoints, PointsOperationResponse>(binder, Service, "DeletePayload", service is null ? null : service.DeletePayload);
-        UnaryBinder.Add<ClearPayloadPoints, PointsOperationResponse>(binder, Service, "ClearPayload", service is null ? null : service.ClearPayload);
-        UnaryBinder.Add<CreateFieldIndexCollection, PointsOperationResponse>(binder, Service, "CreateFieldIndex", service is null ? null : service.CreateFieldIndex);
-        UnaryBinder.Add<DeleteFieldIndexCollection, PointsOperationResponse>(binder, Service, "DeleteFieldIndex", service is null ? null : service.DeleteFieldIndex);
+        UnaryBinder.Add<UpdatePointVectors, PointsOperationResponse>(
+            binder, Service, "UpdateVectors", service is null ? null : service.UpdateVectors);
+        UnaryBinder.Add<SetPayloadPoints, PointsOperationResponse>(
+            binder, Service, "SetPayload", service is null ? null : service.SetPayload);
+        UnaryBinder.Add<SetPayloadPoints, PointsOperationResponse>(
+            binder, Service, "OverwritePayload", service is null ? null : service.OverwritePayload);
+        UnaryBinder.Add<DeletePayloadPoints, PointsOperationResponse>(
+            binder, Service, "DeletePayload", service is null ? null : service.DeletePayload);
+        UnaryBinder.Add<ClearPayloadPoints, PointsOperationResponse>(
+            binder, Service, "ClearPayload", service is null ? null : service.ClearPayload);
+        UnaryBinder.Add<CreateFieldIndexCollection, PointsOperationResponse>(
+            binder, Service, "CreateFieldIndex", service is null ? null : service.CreateFieldIndex);
+        UnaryBinder.Add<DeleteFieldIndexCollection, PointsOperationResponse>(
+            binder, Service, "DeleteFieldIndex", service is null ? null : service.DeleteFieldIndex);
         UnaryBinder.Add<SearchPoints, SearchResponse>(binder, Service, "Search", service is null ? null : service.Search);
-        UnaryBinder.Add<SearchBatchPoints, SearchBatchResponse>(binder, Service, "SearchBatch", service is null ? null : service.SearchBatch);
+        UnaryBinder.Add<SearchBatchPoints, SearchBatchResponse>(
+            binder, Service, "SearchBatch", service is null ? null : service.SearchBatch);
         UnaryBinder.Add<ScrollPoints, ScrollResponse>(binder, Service, "Scroll", service is null ? null : service.Scroll);
         UnaryBinder.Add<CountPoints, CountResponse>(binder, Service, "Count", service is null ? null : service.Count);
         UnaryBinder.Add<QueryPoints, QueryResponse>(binder, Service, "Query", service is null ? null : service.Query);

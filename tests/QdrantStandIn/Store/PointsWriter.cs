@@ -21,7 +21,8 @@ internal static class PointsWriter
             var vector = VectorConversions.FromPoint(collection, point.Vectors);
             var exists = collection.Points.TryGetValue(key, out var existing);
             var skip = exists
-                ? mode == UpdateMode.InsertOnly || (request.UpdateFilter is not null && !FilterEvaluator.Matches(request.UpdateFilter, existing!))
+                ? mode == UpdateMode.InsertOnly
+                  || (request.UpdateFilter is not null && !FilterEvaluator.Matches(request.UpdateFilter, existing!))
                 : mode == UpdateMode.UpdateOnly;
             if (!skip)
             {
