@@ -6,10 +6,8 @@ namespace PatternSync.PatternApi.Outbox;
 public static class OutboxSql
 {
     /// <summary>
-    /// Locks up to <paramref name="limit"/> publishable rows. SKIP LOCKED lets several relays share
-    /// the table; a row is publishable only when no older unsent row of the same pattern exists (locked
-    /// by another relay or waiting for a retry), so a pattern's version N+1 never overtakes version N.
-    /// A dead letter is neither claimed nor holds the rows after it back.
+    /// Locks up to <paramref name="limit"/> publishable rows (SKIP LOCKED, so relays share the table): a row waits while an
+    /// older unsent row of its pattern exists, so version N+1 never overtakes N; dead letters neither count nor wait.
     /// <paramref name="ignoreBackoff"/> claims rows still waiting for their next attempt too.
     /// </summary>
     public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit,

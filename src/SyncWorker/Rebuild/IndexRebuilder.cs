@@ -116,11 +116,8 @@ public sealed partial class IndexRebuilder(
     }
 
     /// <summary>
-    /// Hosts still on the old model while a change of embedder rolls out write only into the old collection,
-    /// so what they synced after the backfill copied a pattern (a newer version, a delete) never reached the
-    /// new one; in place, a copy can land after the pattern's deletion. Right after the switch (or the in-place
-    /// backfill), every pattern that changed since its copy is synced, through the synchronizer the events use
-    /// (it writes only what the index lacks).
+    /// Old-model hosts write only into the old collection during a rollout, and in place a copy can land after a deletion:
+    /// right after the switch, every pattern changed since its copy is synced again, through the events' synchronizer.
     /// </summary>
     /// <returns>How many patterns changed since the backfill copied them.</returns>
     private async Task<int> CatchUpAsync(IReadOnlyDictionary<Guid, int> backfilled, CancellationToken cancellationToken)
