@@ -24,10 +24,12 @@ internal static class BenchData
                 var name = $"{sample.Name} #{i}";
                 var hash = PatternEmbeddingText.Hash(name);
                 var row = new NpgsqlBatchCommand("""
-                    INSERT INTO success_patterns (pattern_id, pattern_type, name, description, context_hash, execution_trace, success_criteria,
-                        quality_metrics, performance_data, tags, status, version, quality_score, match_count, success_count, failure_count,
-                        content_hash, created_at, updated_at, indexed_version, indexed_at)
-                    VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb, '{}', '{}', '{}', @tags, 'active', 1, 0.9, 0, 0, 0, @hash, now(), now(), 1, now())
+                    INSERT INTO success_patterns (pattern_id, pattern_type, name, description, context_hash, execution_trace,
+                        success_criteria, quality_metrics, performance_data, tags, status, version, quality_score, match_count,
+                        success_count, failure_count, content_hash, created_at, updated_at, indexed_version, indexed_at)
+                    VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb,
+                        '{}', '{}', '{}', @tags, 'active', 1, 0.9, 0,
+                        0, 0, @hash, now(), now(), 1, now())
                     """);
                 row.Parameters.AddWithValue("id", id);
                 row.Parameters.AddWithValue("type", sample.PatternType);
@@ -38,7 +40,8 @@ internal static class BenchData
                 row.Parameters.AddWithValue("hash", hash);
                 batch.BatchCommands.Add(row);
                 var vector = new NpgsqlBatchCommand("""
-                    INSERT INTO pattern_vectors (pattern_id, version, model, embedding, content_hash, pattern_type, status, tags, quality_score, match_count, created_at)
+                    INSERT INTO pattern_vectors (pattern_id, version, model, embedding, content_hash, pattern_type, status, tags,
+                        quality_score, match_count, created_at)
                     VALUES (@id, 1, @model, @embedding, @hash, @type, 'active', @tags, 0.9, 0, 0)
                     """);
                 vector.Parameters.AddWithValue("id", id);

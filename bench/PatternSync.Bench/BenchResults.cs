@@ -30,5 +30,6 @@ internal static class BenchResults
     }
 
     public static string Table(IReadOnlyList<double> sortedMs) =>
-        $"p50 {Percentile(sortedMs, 0.5):F1} ms, p90 {Percentile(sortedMs, 0.9):F1} ms, p99 {Percentile(sortedMs, 0.99):F1} ms, max {sortedMs[^1]:F1} ms";
+        $"p50 {Percentile(sortedMs, 0.5):F1} ms, p90 {Percentile(sortedMs, 0.9):F1} ms, "
+        + $"p99 {Percentile(sortedMs, 0.99):F1} ms, max {sortedMs[^1]:F1} ms";
 }

@@ -49,15 +49,19 @@ internal static class SampleTexts
     public static IReadOnlyList<SamplePattern> Patterns() =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sample-data"), "*.json")
             .SelectMany(file => JsonNode.Parse(File.ReadAllText(file))!.AsArray())
-            .Select(p => new SamplePattern(p!["pattern_type"]!.GetValue<string>(), p["name"]!.GetValue<string>(), p["description"]!.GetValue<string>(),
-                p["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray(), p["execution_trace"]!.ToJsonString()))
+            .Select(p => new SamplePattern(p!["pattern_type"]!.GetValue<string>(), p["name"]!.GetValue<string>(),
+                p["description"]!.GetValue<string>(), p["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray(),
+                p["execution_trace"]!.ToJsonString()))
             .ToList();
 
     public static IReadOnlyList<string> Load(int count)
     {
         var texts = Patterns()
-            .Select(p => PatternEmbeddingText.Compose(p.PatternType, p.Name, p.Description, p.Tags, ExecutionTrace.Steps(JsonNode.Parse(p.ExecutionTrace))))
+            .Select(p => PatternEmbeddingText.Compose(p.PatternType, p.Name, p.Description, p.Tags,
+                ExecutionTrace.Steps(JsonNode.Parse(p.ExecutionTrace))))
             .ToList();
-        return Enumerable.Range(0, count).Select(i => i < texts.Count ? texts[i] : $"{texts[i % texts.Count]} (variant {i / texts.Count})").ToList();
+        return Enumerable.Range(0, count)
+            .Select(i => i < texts.Count ? texts[i] : $"{texts[i % texts.Count]} (variant {i / texts.Count})")
+            .ToList();
     }
 }

@@ -53,11 +53,13 @@ internal static class MatchLatencyBenchmark
             rows.Add(("    of which (means)", Breakdown(after, between)));
             figures.Add(new
             {
-                patterns = size, uncached_p50_ms = BenchResults.Percentile(uncached, 0.5), uncached_p99_ms = BenchResults.Percentile(uncached, 0.99),
+                patterns = size,
+                uncached_p50_ms = BenchResults.Percentile(uncached, 0.5), uncached_p99_ms = BenchResults.Percentile(uncached, 0.99),
                 cached_p50_ms = BenchResults.Percentile(cached, 0.5), cached_p99_ms = BenchResults.Percentile(cached, 0.99),
             });
         }
-        BenchResults.Report("match-latency", [("index", "embedded PostgreSQL provider, exact cosine, limit 10, API as a process"), .. rows], figures);
+        BenchResults.Report("match-latency",
+            [("index", "embedded PostgreSQL provider, exact cosine, limit 10, API as a process"), .. rows], figures);
 
         await api.DisposeAsync();
         await run.DropAsync();
@@ -85,7 +87,8 @@ internal static class MatchLatencyBenchmark
 
     private static async Task MatchAsync(HttpClient http, string intent)
     {
-        var response = await http.PostAsJsonAsync("/api/v1/patterns/match", new JsonObject { ["intent"] = intent, ["limit"] = 10, ["min_confidence"] = 0.0 });
+        var request = new JsonObject { ["intent"] = intent, ["limit"] = 10, ["min_confidence"] = 0.0 };
+        var response = await http.PostAsJsonAsync("/api/v1/patterns/match", request);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         if (body!["total_matches"]!.GetValue<int>() == 0) throw new InvalidOperationException("a benchmark match found nothing");
@@ -93,8 +96,9 @@ internal static class MatchLatencyBenchmark
 
     private static List<string> QueryIntents(int count)
     {
-        string[] problems = ["our checkout API is slow under load", "retries hammer the payment provider", "database connections run out at peak",
-            "deploys cause a burst of errors", "the nightly ETL no longer finishes", "tokens leak into logs", "CI takes forty minutes",
+        string[] problems = ["our checkout API is slow under load", "retries hammer the payment provider",
+            "database connections run out at peak", "deploys cause a burst of errors", "the nightly ETL no longer finishes",
+            "tokens leak into logs", "CI takes forty minutes",
             "we cannot tell which service is slow", "the cache stampedes after a deploy", "a schema change locked the orders table"];
         return Enumerable.Range(0, count).Select(i => $"{problems[i % problems.Length]}, case {i}").ToList();
     }

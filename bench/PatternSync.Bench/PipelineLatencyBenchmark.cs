@@ -114,7 +114,8 @@ internal static class PipelineLatencyBenchmark
             }
         publish.Sort();
         index.Sort();
-        if (args.Contains("--trace")) Console.Error.WriteLine("index latencies in commit order: " + string.Join(" ", indexInOrder.Select(ms => ms.ToString("F0"))));
+        if (args.Contains("--trace"))
+            Console.Error.WriteLine("index latencies in commit order: " + string.Join(" ", indexInOrder.Select(ms => ms.ToString("F0"))));
         BenchResults.Report($"pipeline-latency-{rate}ps{(pollOnly ? "-poll" : "")}",
         [
             ("offered", $"{total} creates at {rate}/s, relay {(pollOnly ? "polling every 2 s" : "on LISTEN/NOTIFY")}"),
@@ -125,9 +126,12 @@ internal static class PipelineLatencyBenchmark
         ], new
         {
             rate, total, relay = pollOnly ? "poll" : "notify", achieved_per_second = achieved, errors,
-            request_p50_ms = BenchResults.Percentile(requests, 0.5), request_p99_ms = BenchResults.Percentile(requests, 0.99), peak_lag_seconds = peakLag,
-            publish_p50_ms = BenchResults.Percentile(publish, 0.5), publish_p99_ms = BenchResults.Percentile(publish, 0.99), publish_max_ms = publish[^1],
-            index_p50_ms = BenchResults.Percentile(index, 0.5), index_p99_ms = BenchResults.Percentile(index, 0.99), index_max_ms = index[^1],
+            request_p50_ms = BenchResults.Percentile(requests, 0.5), request_p99_ms = BenchResults.Percentile(requests, 0.99),
+            peak_lag_seconds = peakLag,
+            publish_p50_ms = BenchResults.Percentile(publish, 0.5), publish_p99_ms = BenchResults.Percentile(publish, 0.99),
+            publish_max_ms = publish[^1],
+            index_p50_ms = BenchResults.Percentile(index, 0.5), index_p99_ms = BenchResults.Percentile(index, 0.99),
+            index_max_ms = index[^1],
         });
 
         await api.DisposeAsync();
@@ -151,7 +155,8 @@ internal static class PipelineLatencyBenchmark
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {
-            await using var command = dataSource.CreateCommand("SELECT count(*) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version");
+            await using var command = dataSource.CreateCommand(
+                "SELECT count(*) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version");
             if ((long)(await command.ExecuteScalarAsync())! == 0) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the index did not catch up within 5 minutes");
             await Task.Delay(100);

@@ -19,7 +19,9 @@ internal static class PipelineThroughputBenchmark
     {
         var count = BenchResults.Option(args, "--patterns", 640);
         var samples = SampleTexts.Patterns();
-        var patterns = Enumerable.Range(0, count).Select(i => samples[i % samples.Count] with { Name = $"{samples[i % samples.Count].Name} #{i}" }).ToList();
+        var patterns = Enumerable.Range(0, count)
+            .Select(i => samples[i % samples.Count] with { Name = $"{samples[i % samples.Count].Name} #{i}" })
+            .ToList();
 
         double embedderRate;
         using (var embedder = new MiniLmEmbeddingGenerator())
@@ -45,22 +47,27 @@ internal static class PipelineThroughputBenchmark
             var body = new JsonObject
             {
                 ["pattern_type"] = p.PatternType, ["name"] = p.Name, ["description"] = p.Description,
-                ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode?)t).ToArray()), ["execution_trace"] = JsonNode.Parse(p.ExecutionTrace),
+                ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode?)t).ToArray()),
+                ["execution_trace"] = JsonNode.Parse(p.ExecutionTrace),
             };
             (await http.PostAsJsonAsync("/api/v1/patterns", body, ct)).EnsureSuccessStatusCode();
         });
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
-        while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") > 0) await Task.Delay(100);
+        while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") > 0)
+            await Task.Delay(100);
 
         Console.Error.WriteLine("starting the worker to drain the backlog...");
         await using var worker = BenchRun.StartHost("SyncWorker", "http://127.0.0.1:18111", settings);
         var deadline = DateTime.UtcNow.AddMinutes(15);
-        while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version") > 0)
+        const string notIndexed = "SELECT count(*) FROM success_patterns WHERE indexed_version IS DISTINCT FROM version";
+        while (await BenchData.ScalarAsync(dataSource, notIndexed) > 0)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker did not drain the backlog in 15 minutes");
             await Task.Delay(200);
         }
-        var seconds = await BenchData.ScalarAsync(dataSource, "SELECT (EXTRACT(EPOCH FROM max(indexed_at) - min(indexed_at)) * 1000)::bigint FROM success_patterns") / 1000.0;
+        const string indexingSpanMs =
+            "SELECT (EXTRACT(EPOCH FROM max(indexed_at) - min(indexed_at)) * 1000)::bigint FROM success_patterns";
+        var seconds = await BenchData.ScalarAsync(dataSource, indexingSpanMs) / 1000.0;
         var pipelineRate = (count - 1) / seconds;
         BenchResults.Report("pipeline-throughput",
         [
@@ -68,7 +75,10 @@ internal static class PipelineThroughputBenchmark
             ("embedder alone (batches of 64)", $"{embedderRate:F1} patterns/s"),
             ("pipeline draining the backlog", $"{pipelineRate:F1} patterns/s ({seconds:F1} s)"),
             ("ratio (goal >= 0.9)", $"{pipelineRate / embedderRate:F2}"),
-        ], new { patterns = count, embedder_per_second = embedderRate, pipeline_per_second = pipelineRate, ratio = pipelineRate / embedderRate });
+        ], new
+        {
+            patterns = count, embedder_per_second = embedderRate, pipeline_per_second = pipelineRate, ratio = pipelineRate / embedderRate,
+        });
         await api.DisposeAsync();
         await worker.DisposeAsync();
         await run.DropAsync();

@@ -36,12 +36,19 @@ internal static class ReconciliationBenchmark
             Console.Error.WriteLine(" done");
             var inSync = await ReconcileAsync(http);
             await using (var drift = dataSource.CreateCommand(
-                $"UPDATE pattern_vectors SET deleted = true, embedding = NULL, change_seq = nextval('pattern_vectors_change_seq') WHERE pattern_id IN (SELECT pattern_id FROM pattern_vectors WHERE NOT deleted ORDER BY random() LIMIT {size / 100})"))
+                $"""
+                UPDATE pattern_vectors SET deleted = true, embedding = NULL, change_seq = nextval('pattern_vectors_change_seq')
+                 WHERE pattern_id IN (SELECT pattern_id FROM pattern_vectors WHERE NOT deleted ORDER BY random() LIMIT {size / 100})
+                """))
                 await drift.ExecuteNonQueryAsync();
             var drifted = await ReconcileAsync(http);
             rows.Add(($"{size,7} patterns, in sync", Describe(inSync)));
             rows.Add(($"{size,7} patterns, 1 % missing", Describe(drifted)));
-            figures.Add(new { patterns = size, in_sync_seconds = Seconds(inSync), drift_seconds = Seconds(drifted), drift_repaired = drifted["repaired"]!.GetValue<int>() });
+            figures.Add(new
+            {
+                patterns = size, in_sync_seconds = Seconds(inSync), drift_seconds = Seconds(drifted),
+                drift_repaired = drifted["repaired"]!.GetValue<int>(),
+            });
         }
         BenchResults.Report("reconciliation", [("index", "embedded PostgreSQL provider; repairs re-embed with MiniLM"), .. rows], figures);
         await api.DisposeAsync();
@@ -52,7 +59,8 @@ internal static class ReconciliationBenchmark
 
     private static async Task<JsonObject> ReconcileAsync(HttpClient http)
     {
-        var before = (await http.GetFromJsonAsync<JsonArray>("/api/v1/sync/reconciliations?limit=1"))!.FirstOrDefault()?["id"]?.GetValue<long>() ?? 0;
+        var previous = (await http.GetFromJsonAsync<JsonArray>("/api/v1/sync/reconciliations?limit=1"))!.FirstOrDefault();
+        var before = previous?["id"]?.GetValue<long>() ?? 0;
         (await http.PostAsync("/api/v1/sync/reconcile", JsonContent.Create(new { }))).EnsureSuccessStatusCode();
         while (true)
         {
@@ -63,8 +71,10 @@ internal static class ReconciliationBenchmark
     }
 
     private static double Seconds(JsonObject run) =>
-        (DateTimeOffset.Parse(run["finished_at"]!.GetValue<string>()) - DateTimeOffset.Parse(run["started_at"]!.GetValue<string>())).TotalSeconds;
+        (DateTimeOffset.Parse(run["finished_at"]!.GetValue<string>())
+         - DateTimeOffset.Parse(run["started_at"]!.GetValue<string>())).TotalSeconds;
 
     private static string Describe(JsonObject run) =>
-        $"{Seconds(run):F1} s ({run["status"]}; rows {run["rows_checked"]}, points {run["points_checked"]}, missing {run["missing"]}, repaired {run["repaired"]})";
+        $"{Seconds(run):F1} s ({run["status"]}; rows {run["rows_checked"]}, points {run["points_checked"]}, "
+        + $"missing {run["missing"]}, repaired {run["repaired"]})";
 }

@@ -46,7 +46,8 @@ internal static class WritePathBenchmark
         ], new
         {
             writes = count, concurrency, bare_per_second = bare.PerSecond, bare_p99_ms = BenchResults.Percentile(bare.Sorted, 0.99),
-            api_per_second = viaApi.PerSecond, api_p99_ms = BenchResults.Percentile(viaApi.Sorted, 0.99), ratio = viaApi.PerSecond / bare.PerSecond,
+            api_per_second = viaApi.PerSecond, api_p99_ms = BenchResults.Percentile(viaApi.Sorted, 0.99),
+            ratio = viaApi.PerSecond / bare.PerSecond,
         });
         await api.DisposeAsync();
         await run.DropAsync();
@@ -60,7 +61,8 @@ internal static class WritePathBenchmark
             INSERT INTO success_patterns (pattern_id, pattern_type, name, description, context_hash, execution_trace, success_criteria,
                 quality_metrics, performance_data, tags, status, version, quality_score, match_count, success_count, failure_count,
                 content_hash, created_at, updated_at)
-            VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb, '{}', '{}', '{}', @tags, 'active', 1, 0.9, 0, 0, 0, repeat('0', 64), now(), now())
+            VALUES (@id, @type, @name, @description, repeat('0', 64), @trace::jsonb, '{}', '{}', '{}', @tags, 'active',
+                    1, 0.9, 0, 0, 0, repeat('0', 64), now(), now())
             """);
         command.Parameters.AddWithValue("id", Guid.CreateVersion7());
         command.Parameters.AddWithValue("type", p.PatternType);
@@ -87,7 +89,8 @@ internal static class WritePathBenchmark
     {
         var next = 0;
         var until = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, _) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
+        await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), parallel, async (_, _) =>
         {
             while (until.Elapsed < duration) await write(-1 - Interlocked.Increment(ref next));
         });
@@ -97,7 +100,8 @@ internal static class WritePathBenchmark
     {
         var times = new ConcurrentBag<double>();
         var total = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), parallel, async (i, _) =>
         {
             var watch = Stopwatch.StartNew();
             await write(i);

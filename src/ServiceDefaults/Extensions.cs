@@ -19,7 +19,8 @@ public static class HealthTags
 }
 
 /// <summary>The health and metrics endpoints, for a host that puts them behind its own authorization.</summary>
-public sealed record DefaultEndpoints(IEndpointConventionBuilder Live, IEndpointConventionBuilder Ready, IEndpointConventionBuilder Metrics);
+public sealed record DefaultEndpoints(
+    IEndpointConventionBuilder Live, IEndpointConventionBuilder Ready, IEndpointConventionBuilder Metrics);
 
 /// <summary>What both hosts set up the same way: logging, tracing, problem details, health probes and metrics.</summary>
 public static class Extensions
@@ -36,7 +37,9 @@ public static class Extensions
             // Sinks registered as services join the configured ones (a test reads the logs that way).
             logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
             if (json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
+            else
+                logger.WriteTo.Console(
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
         }, preserveStaticLogger: true);
 
         builder.AddTracing();

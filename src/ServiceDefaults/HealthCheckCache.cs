@@ -12,7 +12,7 @@ public sealed class HealthOptions
     /// <summary>How long a readiness check's result is reused: probes more often than this cost nothing. 0 checks on every probe.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
-    /// <summary>Longest one check may run before it counts as failed (a cached run is not cancelled by the probe that started it).</summary>
+    /// <summary>Longest one check may run before it counts as failed (a cached run is not cancelled by the probe that began it).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -25,7 +25,8 @@ public sealed class HealthCheckCache(IServiceScopeFactory scopes, TimeProvider c
 {
     private readonly Dictionary<string, Task<(HealthCheckResult Result, DateTimeOffset FinishedAt)>> _runs = [];
 
-    private async Task<HealthCheckResult> CheckAsync(HealthCheckContext context, Func<IServiceProvider, IHealthCheck> factory, CancellationToken cancellationToken)
+    private async Task<HealthCheckResult> CheckAsync(
+        HealthCheckContext context, Func<IServiceProvider, IHealthCheck> factory, CancellationToken cancellationToken)
     {
         Task<(HealthCheckResult Result, DateTimeOffset FinishedAt)> run;
         lock (_runs)
@@ -38,7 +39,8 @@ public sealed class HealthCheckCache(IServiceScopeFactory scopes, TimeProvider c
         return (await run.WaitAsync(cancellationToken)).Result;
     }
 
-    private async Task<(HealthCheckResult, DateTimeOffset)> RunAsync(HealthCheckContext context, Func<IServiceProvider, IHealthCheck> factory)
+    private async Task<(HealthCheckResult, DateTimeOffset)> RunAsync(
+        HealthCheckContext context, Func<IServiceProvider, IHealthCheck> factory)
     {
         await Task.Yield(); // outside the lock
         // Its own scope and timeout: the run outlives the probe that started it when that probe gives up.
@@ -51,7 +53,8 @@ public sealed class HealthCheckCache(IServiceScopeFactory scopes, TimeProvider c
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            result = new HealthCheckResult(context.Registration.FailureStatus, $"No answer within {options.Value.CheckTimeout.TotalSeconds:0.#} s.");
+            result = new HealthCheckResult(context.Registration.FailureStatus,
+                $"No answer within {options.Value.CheckTimeout.TotalSeconds:0.#} s.");
         }
         catch (Exception e)
         {

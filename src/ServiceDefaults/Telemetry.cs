@@ -10,11 +10,8 @@ using OpenTelemetry.Trace;
 namespace PatternSync.ServiceDefaults;
 
 /// <summary>
-/// OpenTelemetry traces of both hosts: HTTP requests, outgoing HTTP, PostgreSQL commands, the outbox relay's
-/// publishes and MassTransit's sends and consumes, so one trace follows a change from its request to the
-/// index. Recorded and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard variables
-/// configure it); without it nothing is recorded, but the trace context of a producer's request still flows
-/// through the outbox and the bus for whoever listens.
+/// OpenTelemetry traces of both hosts, so one trace follows a change from its request through the outbox and bus to the index.
+/// Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; without it nothing is recorded, but the trace context still flows.
 /// </summary>
 public static class Telemetry
 {

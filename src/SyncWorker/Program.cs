@@ -25,7 +25,8 @@ if (args is ["reindex", ..])
 if (args is ["replay-errors", ..])
 {
     var rabbit = app.Services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-    foreach (var (queue, moved) in await ErrorQueue.ReplayAsync(rabbit, ApplicationExtensions.ReceiveQueueNames(rabbit), CancellationToken.None))
+    var replayed = await ErrorQueue.ReplayAsync(rabbit, ApplicationExtensions.ReceiveQueueNames(rabbit), CancellationToken.None);
+    foreach (var (queue, moved) in replayed)
         Console.Error.WriteLine($"replay-errors: {moved} messages moved from {queue}_error back to {queue}");
     return;
 }

@@ -32,7 +32,8 @@ public sealed class BatchingEmbeddingGenerator(IEmbeddingGenerator<string, Embed
         return all;
     }
 
-    private async Task<GeneratedEmbeddings<Embedding<float>>> MeasuredAsync(IReadOnlyList<string> batch, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
+    private async Task<GeneratedEmbeddings<Embedding<float>>> MeasuredAsync(
+        IReadOnlyList<string> batch, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
     {
         SyncWorkerMetrics.EmbeddingBatchSize.Observe(batch.Count);
         using (SyncWorkerMetrics.EmbeddingDuration.NewTimer())

@@ -24,7 +24,8 @@ public static class EmbeddingExtensions
                 : new MiniLmEmbeddingGenerator();
             return new BatchingEmbeddingGenerator(model, options.MaxBatchSize);
         });
-        builder.Services.AddSingleton(services => EmbeddingModel.Of(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()));
+        builder.Services.AddSingleton(services =>
+            EmbeddingModel.Of(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()));
         return builder;
     }
 }

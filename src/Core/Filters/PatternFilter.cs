@@ -1,11 +1,9 @@
 namespace PatternSync.Core.Filters;
 
 /// <summary>
-/// The one filter of match, listing and the index: any of <see cref="PatternTypes"/>, any of <see cref="Statuses"/>,
-/// <see cref="Tags"/> (any by default, all with <see cref="AllTags"/>), lower bounds on quality score and success rate.
-/// Empty lists and nulls do not filter; a pattern without a success rate fails a <see cref="MinSuccessRate"/>.
-/// Read by <see cref="PatternFilterParser"/>; translated by <see cref="InMemoryPatternFilter"/>,
-/// <see cref="SqlPatternFilter"/> and the Qdrant adapter's <c>QdrantFilters.Search</c>.
+/// The one filter of match, listing and the index; empty lists and nulls do not filter, and a pattern without
+/// a success rate fails <see cref="MinSuccessRate"/>. Read by <see cref="PatternFilterParser"/>; translated by
+/// <see cref="InMemoryPatternFilter"/>, <see cref="SqlPatternFilter"/> and the Qdrant adapter's <c>QdrantFilters.Search</c>.
 /// </summary>
 public sealed record PatternFilter
 {

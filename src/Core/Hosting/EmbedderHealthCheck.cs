@@ -14,12 +14,12 @@ public sealed class EmbedderProbeOptions
 }
 
 /// <summary>
-/// Ready only while the embedder makes a vector (the seed's "embedding" health item). The model runs
-/// at most once per <see cref="EmbedderProbeOptions.EmbedderProbeInterval"/> (a paid API call, or a model
-/// pass, per probe would be the probe's own load); in between the last outcome stands. A singleton,
-/// so the outcome outlives the probe.
+/// Ready only while the embedder makes a vector. The model runs at most once per
+/// <see cref="EmbedderProbeOptions.EmbedderProbeInterval"/>, so probes do not become load (a paid call or a model pass);
+/// a singleton, so the last outcome outlives the probe.
 /// </summary>
-public sealed class EmbedderHealthCheck(IEmbeddingGenerator<string, Embedding<float>> embedder, TimeProvider clock, IOptions<EmbedderProbeOptions> options)
+public sealed class EmbedderHealthCheck(
+    IEmbeddingGenerator<string, Embedding<float>> embedder, TimeProvider clock, IOptions<EmbedderProbeOptions> options)
     : IHealthCheck
 {
     private volatile Outcome? _last;
@@ -37,7 +37,9 @@ public sealed class EmbedderHealthCheck(IEmbeddingGenerator<string, Embedding<fl
         try
         {
             var embedding = await embedder.GenerateAsync("health check", cancellationToken: cancellationToken);
-            return embedding.Vector.Length > 0 ? HealthCheckResult.Healthy() : new HealthCheckResult(context.Registration.FailureStatus, "Empty embedding.");
+            return embedding.Vector.Length > 0
+                ? HealthCheckResult.Healthy()
+                : new HealthCheckResult(context.Registration.FailureStatus, "Empty embedding.");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

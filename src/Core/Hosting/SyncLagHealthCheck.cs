@@ -20,6 +20,7 @@ public sealed class SyncLagHealthCheck(NpgsqlDataSource dataSource, IOptions<Syn
         var lag = await SyncStatus.ReadLagSecondsAsync(dataSource, cancellationToken);
         return lag <= options.Value.Threshold.TotalSeconds
             ? HealthCheckResult.Healthy($"lag {lag:F1} s")
-            : new HealthCheckResult(context.Registration.FailureStatus, $"Sync lag {lag:F1} s is above {options.Value.Threshold.TotalSeconds} s.");
+            : new HealthCheckResult(context.Registration.FailureStatus,
+                $"Sync lag {lag:F1} s is above {options.Value.Threshold.TotalSeconds} s.");
     }
 }

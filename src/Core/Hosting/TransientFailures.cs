@@ -21,9 +21,11 @@ public static class TransientFailures
             if (e switch
                 {
                     NpgsqlException npgsql => npgsql.IsTransient,
-                    RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted,
+                    RpcException rpc =>
+                        rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted,
                     ClientResultException client => client.Status is 0 or 408 or 429 or >= 500,
-                    HttpRequestException http => http.StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError,
+                    HttpRequestException http => http.StatusCode is null or HttpStatusCode.RequestTimeout
+                        or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError,
                     TimeoutException or SocketException => true,
                     _ => false,
                 })

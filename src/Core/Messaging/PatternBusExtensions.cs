@@ -34,7 +34,8 @@ public static class PatternBusExtensions
                 cfg.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders, isDefault: true);
                 cfg.ConfigureJsonSerializerOptions(PatternJson.Configure);
                 if (options.EntityPrefix != "")
-                    cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, options.EntityPrefix));
+                    cfg.MessageTopology.SetEntityNameFormatter(
+                        new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, options.EntityPrefix));
                 cfg.Publish<PatternEvent>(publish => publish.Exclude = true);
                 var queue = options.SyncQueueName;
                 cfg.Publish<PatternCreated>(publish => publish.BindQueue(publish.Exchange.ExchangeName, queue));

@@ -15,7 +15,7 @@ public sealed class RabbitMqOptions
     /// <summary>Prefixed to every exchange and queue name, so several deployments (or test runs) can share one broker.</summary>
     [RegularExpression("^[a-zA-Z0-9._-]*$")]
     public string EntityPrefix { get; set; } = "";
-    /// <summary>The sync worker's queue. The API declares and binds it too, so no event is dropped before a worker has ever started.</summary>
+    /// <summary>The sync worker's queue; the API declares and binds it too, so no event is dropped before a worker starts.</summary>
     [Required]
     public string SyncQueue { get; set; } = "pattern-sync";
 

@@ -18,12 +18,13 @@ public static class PatternMetrics
     public static readonly Counter PatternMatches = Metrics.CreateCounter("pattern_matches_total",
         "Total pattern matches", new CounterConfiguration { LabelNames = ["pattern_type", "status"] });
 
-    /// <summary>The <c>pattern_type</c> label of <see cref="PatternMatches"/>: its first 100 values, then <see cref="BoundedLabel.Other"/>.</summary>
+    /// <summary>The pattern_type label of <see cref="PatternMatches"/>: 100 values, then <see cref="BoundedLabel.Other"/>.</summary>
     public static readonly BoundedLabel MatchedPatternTypes = new(100);
 
     public static readonly Counter QueryEmbeddingCache = Metrics.CreateCounter("pattern_query_embedding_cache_total",
         "Query embedding cache lookups by result (hit, miss)", new CounterConfiguration { LabelNames = ["result"] });
 
     public static readonly Counter MatchDrift = Metrics.CreateCounter("pattern_match_drift_total",
-        "Search hits dropped because the index lagged the row (row_gone, stale_text, filtered)", new CounterConfiguration { LabelNames = ["reason"] });
+        "Search hits dropped because the index lagged the row (row_gone, stale_text, filtered)",
+        new CounterConfiguration { LabelNames = ["reason"] });
 }

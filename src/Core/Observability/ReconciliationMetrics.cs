@@ -10,7 +10,8 @@ public static class ReconciliationMetrics
         "Drift found by the last reconciliation, per kind", new GaugeConfiguration { LabelNames = ["kind"] });
     private static readonly Counter Runs = Metrics.CreateCounter("pattern_reconciliation_runs_total",
         "Reconciliation runs by status", new CounterConfiguration { LabelNames = ["status"] });
-    private static readonly Counter Repaired = Metrics.CreateCounter("pattern_reconciliation_repaired_total", "Patterns repaired by reconciliation");
+    private static readonly Counter Repaired = Metrics.CreateCounter("pattern_reconciliation_repaired_total",
+        "Patterns repaired by reconciliation");
     private static readonly Histogram Duration = Metrics.CreateHistogram("pattern_reconciliation_duration_seconds",
         "Reconciliation run duration", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 14) });
 

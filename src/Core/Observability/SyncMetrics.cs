@@ -10,9 +10,12 @@ public static class SyncMetrics
 {
     private static readonly Gauge Lag = Metrics.CreateGauge("pattern_sync_lag_seconds", "Time between PostgreSQL write and Qdrant update");
     private static readonly Gauge Backlog = Metrics.CreateGauge("pattern_outbox_backlog", "Outbox rows not yet published");
-    private static readonly Gauge OldestUnsent = Metrics.CreateGauge("pattern_outbox_oldest_unsent_age_seconds", "Age of the oldest unpublished outbox row");
-    private static readonly Gauge DeadLetters = Metrics.CreateGauge("pattern_outbox_dead_letters", "Outbox rows that will never be published (dead letters)");
-    private static readonly Gauge NotIndexed = Metrics.CreateGauge("pattern_not_indexed", "Patterns whose current version the index does not hold");
+    private static readonly Gauge OldestUnsent = Metrics.CreateGauge("pattern_outbox_oldest_unsent_age_seconds",
+        "Age of the oldest unpublished outbox row");
+    private static readonly Gauge DeadLetters = Metrics.CreateGauge("pattern_outbox_dead_letters",
+        "Outbox rows that will never be published (dead letters)");
+    private static readonly Gauge NotIndexed = Metrics.CreateGauge("pattern_not_indexed",
+        "Patterns whose current version the index does not hold");
 
     /// <summary>The gauges are read on each scrape once the host has started.</summary>
     public static IHostApplicationBuilder AddSyncMetrics(this IHostApplicationBuilder builder)

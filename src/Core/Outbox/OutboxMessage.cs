@@ -23,9 +23,8 @@ public sealed class OutboxMessage
     /// <summary>When a failed row may be tried again (backoff); null means now.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
     /// <summary>
-    /// Set when the row failed <c>Outbox:MaxAttempts</c> times for a reason of its own (an unknown type, a payload
-    /// that does not read): it is never published, no longer holds back its pattern's later rows, and is counted
-    /// as a dead letter until an operator deletes it. Reconciliation repairs what it would have changed.
+    /// Set when the row failed <c>Outbox:MaxAttempts</c> times for a reason of its own: it is never published and no longer holds
+    /// back its pattern's later rows; it counts as a dead letter until deleted, and reconciliation repairs what it would have changed.
     /// </summary>
     public DateTimeOffset? DeadLetteredAt { get; set; }
     /// <summary>The W3C trace context of the change that wrote it, so its publish and consumption join that trace.</summary>

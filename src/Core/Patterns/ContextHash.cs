@@ -6,10 +6,9 @@ using System.Text.Json.Nodes;
 namespace PatternSync.Core.Patterns;
 
 /// <summary>
-/// The context hash: SHA-256 (lower-case hex) of the context's canonical JSON. The canonical form is
-/// the one the seed's producers compute, Python's <c>json.dumps(context, sort_keys=True)</c>: keys
-/// sorted at every level, ", " and ": " separators, non-ASCII escaped as \uXXXX, numbers as written.
-/// So a producer in Python gets the same hash for the same context.
+/// SHA-256 (lower-case hex) of the context's canonical JSON as the seed's Python producers write it,
+/// <c>json.dumps(context, sort_keys=True)</c> (sorted keys, ", " and ": ", \uXXXX escapes, numbers as written),
+/// so a producer gets the same hash for the same context.
 /// </summary>
 public static class ContextHash
 {

@@ -5,10 +5,8 @@ using System.Text.Json.Nodes;
 namespace PatternSync.Core.Patterns;
 
 /// <summary>
-/// The one place that decides what text of a pattern is embedded: the seed's fields (type, name,
-/// description, tags) plus the execution-trace steps, which say what was actually done.
-/// Its SHA-256 is the pattern's content hash: the index re-embeds only when the hash changes, so
-/// statistics and status changes never cost an embedding.
+/// The one place that decides what text of a pattern is embedded: type, name, description, tags and trace steps.
+/// Its SHA-256 is the content hash: the index re-embeds only when it changes, so statistics never cost an embedding.
 /// </summary>
 public static class PatternEmbeddingText
 {

@@ -3,10 +3,9 @@ using System.Text.Json.Nodes;
 namespace PatternSync.Core.Patterns;
 
 /// <summary>
-/// The single definition of a pattern's quality score: the mean of the "higher is better" ratios
-/// found in <c>quality_metrics</c> (<see cref="RatioMetrics"/>, each a number in [0, 1]); 0 when none
-/// is present. Metrics in other units (latency_p99_ms...) describe the pattern but do not score it.
-/// Example: {"accuracy": 0.95, "latency_p99_ms": 45, "reliability": 0.99} scores 0.97.
+/// The single definition of a pattern's quality score: the mean of the <see cref="RatioMetrics"/> found in
+/// <c>quality_metrics</c>, 0 when none is; other metrics (latency_p99_ms...) do not score.
+/// E.g. {"accuracy": 0.95, "latency_p99_ms": 45, "reliability": 0.99} scores 0.97.
 /// </summary>
 public static class QualityScore
 {

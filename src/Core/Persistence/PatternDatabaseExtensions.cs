@@ -15,7 +15,7 @@ public static class PatternDatabaseExtensions
     /// <summary>The connection string's name: <c>ConnectionStrings:Patterns</c>.</summary>
     public const string ConnectionStringName = "Patterns";
 
-    /// <summary>Registers the PostgreSQL database (patterns, outbox, keys, index): its data source and <see cref="PatternDbContext"/> (pooled).</summary>
+    /// <summary>Registers the PostgreSQL data source and a pooled <see cref="PatternDbContext"/> (patterns, outbox, keys, index).</summary>
     public static IHostApplicationBuilder AddPatternDatabase(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName)

@@ -42,8 +42,8 @@ public sealed record IndexedPoint(Guid PatternId, int Version, string? ContentHa
 public sealed record VectorMatch(Guid PatternId, float Score, int Version, string? ContentHash);
 
 /// <param name="Rebuild">The collection a rebuild is filling, while one runs.</param>
-public sealed record VectorIndexInfo(string Alias, string Collection, string Status, long PointsCount, long IndexedVectorsCount, int VectorSize,
-    IndexRebuild? Rebuild = null);
+public sealed record VectorIndexInfo(string Alias, string Collection, string Status, long PointsCount, long IndexedVectorsCount,
+    int VectorSize, IndexRebuild? Rebuild = null);
 
 /// <summary>A rebuild in progress: its new collection and how many points it holds so far.</summary>
 public sealed record IndexRebuild(string Collection, long PointsCount);

@@ -7,7 +7,8 @@ namespace PatternSync.PatternApi.Apis;
 public static class PatternProblems
 {
     public static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pattern not found", detail: $"No pattern has pattern_id {id}.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pattern not found",
+            detail: $"No pattern has pattern_id {id}.");
 
     public static ProblemHttpResult BadPatternId() =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid pattern_id",

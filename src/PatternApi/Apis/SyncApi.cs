@@ -33,7 +33,8 @@ public static class SyncApi
     }
 
     public static async Task<Ok<SyncStatusResponse>> GetStatus(
-        NpgsqlDataSource dataSource, IPatternVectorIndex index, EmbeddingModel model, IndexModelTarget target, PatternDbContext db, HttpContext http)
+        NpgsqlDataSource dataSource, IPatternVectorIndex index, EmbeddingModel model, IndexModelTarget target, PatternDbContext db,
+        HttpContext http)
     {
         var status = await SyncStatus.ReadAsync(dataSource, http.RequestAborted);
         var targetModel = await target.GetAsync(http.RequestAborted);
@@ -41,20 +42,23 @@ public static class SyncApi
         try
         {
             var info = await index.GetInfoAsync(http.RequestAborted);
-            indexStatus = new IndexStatus(info.Alias, info.Collection, info.Status, info.PointsCount, info.IndexedVectorsCount, info.VectorSize, model.Name,
-                targetModel, info.Rebuild, null);
+            indexStatus = new IndexStatus(info.Alias, info.Collection, info.Status, info.PointsCount, info.IndexedVectorsCount,
+                info.VectorSize, model.Name, targetModel, info.Rebuild, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             indexStatus = new IndexStatus(null, null, "unreachable", null, null, null, model.Name, targetModel, null, e.Message);
         }
         var last = await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(http.RequestAborted);
+        var outbox = new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3), status.OutboxDeadLetters);
         return TypedResults.Ok(new SyncStatusResponse(Math.Round(status.SyncLagSeconds, 3), status.Patterns, status.PatternsNotIndexed,
-            new OutboxStatus(status.OutboxBacklog, Math.Round(status.OutboxOldestUnsentAgeSeconds, 3), status.OutboxDeadLetters), indexStatus, last));
+            outbox, indexStatus, last));
     }
 
-    public static Task<Results<Accepted, ProblemHttpResult>> RequestReconciliation(SyncRequests requests, TimeProvider clock, HttpContext http) =>
-        RequestAsync(requests, SyncRequests.Reconcile, new ReconciliationRequested { RequestedAt = clock.GetUtcNow() }, "/api/v1/sync/reconciliations", http);
+    public static Task<Results<Accepted, ProblemHttpResult>> RequestReconciliation(
+        SyncRequests requests, TimeProvider clock, HttpContext http) =>
+        RequestAsync(requests, SyncRequests.Reconcile, new ReconciliationRequested { RequestedAt = clock.GetUtcNow() },
+            "/api/v1/sync/reconciliations", http);
 
     public static Task<Results<Accepted, ProblemHttpResult>> RequestReindex(SyncRequests requests, TimeProvider clock, HttpContext http) =>
         RequestAsync(requests, SyncRequests.Reindex, new ReindexRequested { RequestedAt = clock.GetUtcNow() }, "/api/v1/sync/status", http);
@@ -71,22 +75,30 @@ public static class SyncApi
         }
         catch (TimeoutException e)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The message bus is unavailable", detail: e.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The message bus is unavailable", detail: e.Message);
         }
     }
 
-    public static async Task<Results<Ok<List<ReconciliationRun>>, ValidationProblem>> ListReconciliations(PatternDbContext db, HttpContext http, int? limit)
+    public static async Task<Results<Ok<List<ReconciliationRun>>, ValidationProblem>> ListReconciliations(
+        PatternDbContext db, HttpContext http, int? limit)
     {
-        if (limit is < 1 or > 100) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be from 1 to 100."] });
-        return TypedResults.Ok(await db.ReconciliationRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(limit ?? 20).ToListAsync(http.RequestAborted));
+        if (limit is < 1 or > 100)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be from 1 to 100."] });
+        var runs = await db.ReconciliationRuns.AsNoTracking()
+            .OrderByDescending(r => r.Id)
+            .Take(limit ?? 20)
+            .ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(runs);
     }
 
-    public sealed record SyncStatusResponse(double SyncLagSeconds, long Patterns, long PatternsNotIndexed, OutboxStatus Outbox, IndexStatus Index, ReconciliationRun? LastReconciliation);
+    public sealed record SyncStatusResponse(double SyncLagSeconds, long Patterns, long PatternsNotIndexed, OutboxStatus Outbox,
+        IndexStatus Index, ReconciliationRun? LastReconciliation);
 
     public sealed record OutboxStatus(long Backlog, double OldestUnsentAgeSeconds, long DeadLetters);
 
     /// <param name="PointsCount">On the embedded index, the points this API process's copy holds.</param>
     /// <param name="TargetModel">The model the index is meant to hold (set by a reindex); null until one is recorded.</param>
-    public sealed record IndexStatus(string? Alias, string? Collection, string Status, long? PointsCount, long? IndexedVectorsCount, int? VectorSize,
-        string EmbeddingModel, string? TargetModel, IndexRebuild? Rebuild, string? Error);
+    public sealed record IndexStatus(string? Alias, string? Collection, string Status, long? PointsCount, long? IndexedVectorsCount,
+        int? VectorSize, string EmbeddingModel, string? TargetModel, IndexRebuild? Rebuild, string? Error);
 }

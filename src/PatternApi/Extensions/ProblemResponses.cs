@@ -23,7 +23,8 @@ public static class ProblemResponses
             var metadata = endpoint.Metadata;
             var statuses = new SortedSet<int> { StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable };
             if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
-                statuses.UnionWith([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests]);
+                statuses.UnionWith(
+                    [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests]);
             if (metadata.OfType<EnableRateLimitingAttribute>().Any()) statuses.Add(StatusCodes.Status429TooManyRequests);
             if (metadata.OfType<IAcceptsMetadata>().Any())
                 statuses.UnionWith([StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType]);

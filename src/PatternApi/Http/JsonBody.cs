@@ -6,11 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace PatternSync.PatternApi.Http;
 
 /// <summary>
-/// Reads a request body as one JSON object, bounded in size and depth, and turns every way it can
-/// be wrong into a ProblemDetails: 415 (not JSON), 413 (too large), 400 (not parseable, not an object,
-/// or holding what PostgreSQL's jsonb would refuse or bloat, named by its path: see <see cref="Scan"/>).
-/// Handlers read bodies themselves because JSON merge patch needs the raw document, and because
-/// a field-by-field validator can name each bad field.
+/// Reads a request body as one bounded JSON object; every way it can be wrong becomes a ProblemDetails naming the path
+/// (see <see cref="Scan"/>). Handlers read bodies themselves: merge patch needs the raw document, and the validator names each field.
 /// </summary>
 public static class JsonBody
 {
@@ -61,7 +58,8 @@ public static class JsonBody
     /// <exception cref="JsonException">The text is not JSON.</exception>
     private static (string Path, string Message)? Scan(ReadOnlySpan<byte> json, int maxDepth)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        var readerOptions = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow };
+        var reader = new Utf8JsonReader(json, readerOptions);
         var path = new List<Container>();
         while (reader.Read())
         {
@@ -83,11 +81,14 @@ public static class JsonBody
             {
                 JsonTokenType.StartObject or JsonTokenType.StartArray => null,
                 JsonTokenType.Number => JsonbText.NumberProblem(Encoding.ASCII.GetString(reader.ValueSpan)),
-                JsonTokenType.String => TryGetString(ref reader, out var text, out var unreadable) ? JsonbText.StringProblem(text) : unreadable,
+                JsonTokenType.String => TryGetString(ref reader, out var text, out var unreadable)
+                    ? JsonbText.StringProblem(text)
+                    : unreadable,
                 _ => null,
             };
             if (problem is not null) return (PathOf(path), problem);
-            if (reader.TokenType == JsonTokenType.StartObject) path.Add(new Container { Names = new HashSet<string>(StringComparer.Ordinal) });
+            if (reader.TokenType == JsonTokenType.StartObject)
+                path.Add(new Container { Names = new HashSet<string>(StringComparer.Ordinal) });
             else if (reader.TokenType == JsonTokenType.StartArray) path.Add(new Container());
         }
         return null;

@@ -23,7 +23,8 @@ public static class JsonbText
                 : null;
 
     /// <summary>Why PostgreSQL's jsonb would refuse this string, or null when it is fine.</summary>
-    public static string? StringProblem(string text) => text.Contains('\0') ? "must not contain \\u0000 (PostgreSQL cannot store it)." : null;
+    public static string? StringProblem(string text) =>
+        text.Contains('\0') ? "must not contain \\u0000 (PostgreSQL cannot store it)." : null;
 
     /// <summary>The length in UTF-8 bytes of <c>node::jsonb::text</c>.</summary>
     public static long StoredLength(JsonNode? node)

@@ -11,7 +11,9 @@ public static class VersionPreconditions
 {
     public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <returns>false when the header is present but not a version; <paramref name="version"/> is null when there is no precondition.</returns>
+    /// <returns>
+    /// false when the header is present but not a version; <paramref name="version"/> is null when there is no precondition.
+    /// </returns>
     public static bool TryParseIfMatch(StringValues header, out int? version)
     {
         version = null;

@@ -6,7 +6,8 @@ namespace PatternSync.PatternApi.Idempotency;
 
 /// <summary>Forgets Idempotency-Keys older than the retention, in short bounded deletes.</summary>
 public sealed partial class IdempotentRequestPruner(
-    NpgsqlDataSource dataSource, IOptions<IdempotencyOptions> options, TimeProvider clock, ILogger<IdempotentRequestPruner> logger) : BackgroundService
+    NpgsqlDataSource dataSource, IOptions<IdempotencyOptions> options, TimeProvider clock, ILogger<IdempotentRequestPruner> logger)
+    : BackgroundService
 {
     private const int BatchSize = 1000;
 
@@ -28,7 +29,8 @@ public sealed partial class IdempotentRequestPruner(
 
     /// <returns>How many keys were forgotten.</returns>
     public Task<int> PruneAsync(CancellationToken cancellationToken) =>
-        ExpiredRows.DeleteAsync(dataSource, "idempotent_requests", "created_at", clock.GetUtcNow() - options.Value.Retention, BatchSize, cancellationToken);
+        ExpiredRows.DeleteAsync(dataSource, "idempotent_requests", "created_at", clock.GetUtcNow() - options.Value.Retention,
+            BatchSize, cancellationToken);
 
     [LoggerMessage(LogLevel.Warning, "Could not forget expired Idempotency-Keys; retrying at the next interval")]
     private partial void LogPruneFailed(Exception exception);

@@ -10,12 +10,9 @@ using PatternSync.PatternApi.Patterns;
 namespace PatternSync.PatternApi.Idempotency;
 
 /// <summary>
-/// An idempotency key on the POST writes (create, outcome; read by <see cref="IdempotencyKeyHeader"/>). A retry with
-/// the same key gets the first response again, as a replay, instead of a second pattern
-/// or a second counted outcome; the same key with another request is refused. The key's row is written
-/// in the write's own transaction, so the two commit together or not at all, and a concurrent
-/// duplicate waits on the key's primary key, fails, and replays what the first one committed.
-/// The stored answer is bounded (<see cref="StoredAnswer"/>).
+/// An idempotency key on the POST writes (<see cref="IdempotencyKeyHeader"/>): a retry replays the first answer, another
+/// request with the same key is refused. The key's row commits in the write's transaction, so a concurrent duplicate fails
+/// on its primary key and replays what the first committed. Stored answers are bounded (<see cref="StoredAnswer"/>).
 /// </summary>
 public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> options)
 {
@@ -23,18 +20,15 @@ public sealed class IdempotentWrites(PatternDbContext db, TimeProvider clock, IO
     public sealed record Request(string Caller, string Key, string Hash);
 
     /// <summary>
-    /// What a key remembers: the pattern's id, and its response only when that fits in
-    /// <see cref="IdempotencyOptions.MaxStoredResponseBytes"/>; a larger one is read again at replay
-    /// (the current pattern, with its current ETag if it changed since). A row written when keys kept
-    /// the whole response reads as its id alone, and replays the same way.
+    /// What a key remembers: the pattern's id, and its response when it fits <see cref="IdempotencyOptions.MaxStoredResponseBytes"/>;
+    /// a larger one is read again at replay. A row from when keys kept the whole response reads as its id alone.
     /// </summary>
     private sealed record StoredAnswer(Guid PatternId, PatternResponse? Response);
 
     /// <summary>
-    /// Runs <paramref name="write"/> once per key: a key answered before gets its first response (or
-    /// <see cref="PatternChangeResult.KeyReused"/> when it came with another request) without writing; a concurrent
-    /// duplicate that loses the race on the key's primary key replays the winner's response. Without a key, just
-    /// writes. The write must <see cref="Remember"/> its response in its own unit of work.
+    /// Runs <paramref name="write"/> once per key: a key answered before replays its first response (or
+    /// <see cref="PatternChangeResult.KeyReused"/>), a duplicate losing the race on the key replays the winner's; no key, just writes.
+    /// The write must <see cref="Remember"/> its response in its own unit of work.
     /// </summary>
     public async Task<PatternChangeResult> OnceAsync(
         Request? request, Func<Task<PatternChangeResult>> write, CancellationToken cancellationToken)

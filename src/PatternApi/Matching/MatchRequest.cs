@@ -71,7 +71,8 @@ public sealed record MatchRequest(
     private static int ReadLimit(JsonObject body, Action<string, string> fail)
     {
         var limit = DefaultLimit;
-        if (body["limit"] is { } l && (l.GetValueKind() != JsonValueKind.Number || !l.AsValue().TryGetValue(out limit) || limit is < 1 or > MaxLimit))
+        if (body["limit"] is { } l
+            && (l.GetValueKind() != JsonValueKind.Number || !l.AsValue().TryGetValue(out limit) || limit is < 1 or > MaxLimit))
             fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
         return limit;
     }
@@ -94,7 +95,8 @@ public sealed record MatchRequest(
         var text = node.GetValue<string>().Trim();
         if (required && text.Length == 0) return Failed(() => fail(field, "must not be empty."));
         if (text.Length > maxLength) return Failed(() => fail(field, $"must be at most {maxLength} characters."));
-        if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r')) return Failed(() => fail(field, "must not contain control characters."));
+        if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
+            return Failed(() => fail(field, "must not contain control characters."));
         return text;
     }
 

@@ -10,10 +10,8 @@ using Prometheus;
 namespace PatternSync.PatternApi.Matching;
 
 /// <summary>
-/// Finds the patterns that worked for an intent: embed the request, search the index with the
-/// filters and <c>score_threshold = min_confidence</c>, then read the full rows from PostgreSQL in
-/// one query, keeping the index's order. A hit whose row is gone, whose text changed since it was
-/// indexed, or that no longer passes the filters is dropped and counted as drift.
+/// Finds the patterns that worked for an intent: embed it, search the index, read the rows in one query in the index's
+/// order. A hit whose row is gone, whose text changed or that no longer passes the filters is dropped and counted as drift.
 /// </summary>
 public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVectorIndex index, PatternDbContext db, EmbeddingModel model)
 {
@@ -30,7 +28,9 @@ public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVecto
         var ids = hits.Select(h => h.PatternId).ToList();
         Dictionary<Guid, Core.Patterns.SuccessPattern> rows;
         using (PatternMetrics.PostgresLookupDuration.NewTimer())
-            rows = await db.Patterns.AsNoTracking().Where(p => ids.Contains(p.PatternId)).ToDictionaryAsync(p => p.PatternId, cancellationToken);
+            rows = await db.Patterns.AsNoTracking()
+                .Where(p => ids.Contains(p.PatternId))
+                .ToDictionaryAsync(p => p.PatternId, cancellationToken);
 
         var matched = new List<MatchedPattern>(hits.Count);
         foreach (var hit in hits)
@@ -46,7 +46,8 @@ public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVecto
             }
             PatternMetrics.PatternMatches.WithLabels(PatternMetrics.MatchedPatternTypes.Of(row!.PatternType), row.Status).Inc();
             matched.Add(new MatchedPattern(row.PatternId, row.PatternType, row.Name, row.Description, Math.Round(hit.Score, 4),
-                new MatchedPatternMetadata(row.Version, System.Text.Json.Nodes.JsonNode.Parse(row.QualityMetrics), row.SuccessRate, row.MatchCount),
+                new MatchedPatternMetadata(row.Version, System.Text.Json.Nodes.JsonNode.Parse(row.QualityMetrics),
+                    row.SuccessRate, row.MatchCount),
                 Recommendations.From(row.ExecutionTrace, row.SuccessCriteria)));
         }
         return new MatchResponse(matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name));

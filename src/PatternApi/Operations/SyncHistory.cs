@@ -6,13 +6,15 @@ using PatternSync.Core.Persistence;
 namespace PatternSync.PatternApi.Operations;
 
 /// <summary>One sample of the sync figures, for the status page's charts.</summary>
-public sealed record SyncSample(DateTimeOffset At, double SyncLagSeconds, long OutboxBacklog, long PatternsNotIndexed, long PublishedLastMinute, int LastDrift);
+public sealed record SyncSample(DateTimeOffset At, double SyncLagSeconds, long OutboxBacklog, long PatternsNotIndexed,
+    long PublishedLastMinute, int LastDrift);
 
 /// <summary>
 /// Samples the sync figures every <see cref="Interval"/> and keeps the last hour in memory, so the
 /// status page can chart lag, backlog, throughput and drift without a metrics server.
 /// </summary>
-public sealed class SyncHistory(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, TimeProvider clock, ILogger<SyncHistory> logger) : BackgroundService
+public sealed class SyncHistory(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, TimeProvider clock, ILogger<SyncHistory> logger)
+    : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private static readonly int Capacity = (int)(TimeSpan.FromHours(1) / Interval);
@@ -44,9 +46,13 @@ public sealed class SyncHistory(NpgsqlDataSource dataSource, IServiceScopeFactor
         var status = await SyncStatus.ReadAsync(dataSource, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PatternDbContext>();
-        var last = await db.ReconciliationRuns.AsNoTracking().Where(r => r.FinishedAt != null).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+        var last = await db.ReconciliationRuns.AsNoTracking()
+            .Where(r => r.FinishedAt != null)
+            .OrderByDescending(r => r.Id)
+            .FirstOrDefaultAsync(cancellationToken);
         var drift = last is null ? 0 : last.Missing + last.StaleVersion + last.StalePayload + last.Orphans + last.ModelMismatch;
-        var sample = new SyncSample(clock.GetUtcNow(), status.SyncLagSeconds, status.OutboxBacklog, status.PatternsNotIndexed, status.PublishedLastMinute, drift);
+        var sample = new SyncSample(clock.GetUtcNow(), status.SyncLagSeconds, status.OutboxBacklog, status.PatternsNotIndexed,
+            status.PublishedLastMinute, drift);
         lock (_samples)
         {
             _samples.Enqueue(sample);

@@ -9,12 +9,9 @@ namespace PatternSync.PatternApi.Operations;
 public sealed record InFlightOperation(string Kind, string What, DateTimeOffset Since);
 
 /// <summary>
-/// Hands a reconcile or reindex to the bus, one at a time across API instances. Under the kind's
-/// sync_requests row lock it looks for one in flight: a reconciliation run still "running" (younger
-/// than MaxRunTime, so a crashed one does not block forever), a rebuild holding the worker's advisory
-/// lock, or a request of this kind not yet picked up (younger than PickupTimeout; a reconcile request
-/// counts as picked up once a run started after it). Otherwise it stamps the row and publishes, with
-/// a timeout, before it commits: a request the broker never took leaves nothing behind.
+/// Hands a reconcile or reindex to the bus, one at a time across API instances (the kind's sync_requests row lock).
+/// What is in flight expires (MaxRunTime, PickupTimeout), so a crashed run or a lost request never blocks forever; it
+/// publishes before it commits, so a request the broker never took leaves nothing behind.
 /// </summary>
 public sealed class SyncRequests(NpgsqlDataSource dataSource, IBus bus, IOptions<SyncRequestOptions> options)
 {
@@ -46,7 +43,8 @@ public sealed class SyncRequests(NpgsqlDataSource dataSource, IBus bus, IOptions
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"The message bus did not take the {kind} request within {options.Value.PublishTimeout.TotalSeconds:0.#} s.");
+                throw new TimeoutException(
+                    $"The message bus did not take the {kind} request within {options.Value.PublishTimeout.TotalSeconds:0.#} s.");
             }
         }
         await transaction.CommitAsync(cancellationToken);
@@ -70,7 +68,8 @@ public sealed class SyncRequests(NpgsqlDataSource dataSource, IBus bus, IOptions
                WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                  AND classid::bigint = @lock_high AND objid::bigint = @lock_low AND objsubid = 1
               UNION ALL
-              SELECT 'a reindex was requested ' || round(extract(epoch FROM now() - requested_at)) || ' s ago', requested_at FROM sync_requests
+              SELECT 'a reindex was requested ' || round(extract(epoch FROM now() - requested_at)) || ' s ago', requested_at
+                FROM sync_requests
                WHERE kind = @kind AND requested_at > now() - @pickup
               """;
         await using var command = Command(connection, sql + " LIMIT 1", kind);
@@ -79,7 +78,9 @@ public sealed class SyncRequests(NpgsqlDataSource dataSource, IBus bus, IOptions
         command.Parameters.AddWithValue("lock_high", AdvisoryLocks.IndexRebuild >> 32);
         command.Parameters.AddWithValue("lock_low", AdvisoryLocks.IndexRebuild & uint.MaxValue);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new InFlightOperation(kind, reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)) : null;
+        return await reader.ReadAsync(cancellationToken)
+            ? new InFlightOperation(kind, reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1))
+            : null;
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, string kind)

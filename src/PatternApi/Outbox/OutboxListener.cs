@@ -9,7 +9,8 @@ namespace PatternSync.PatternApi.Outbox;
 /// outbox rows NOTIFYs it, and the relay wakes at once. If the connection drops, the relay's poll
 /// covers the gap and the listener reconnects with backoff.
 /// </summary>
-public sealed partial class OutboxListener(NpgsqlDataSource dataSource, OutboxSignal signal, IOptions<OutboxOptions> options, ILogger<OutboxListener> logger)
+public sealed partial class OutboxListener(
+    NpgsqlDataSource dataSource, OutboxSignal signal, IOptions<OutboxOptions> options, ILogger<OutboxListener> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

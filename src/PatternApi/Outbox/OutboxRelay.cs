@@ -11,16 +11,9 @@ using PatternSync.Core.Serialization;
 namespace PatternSync.PatternApi.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ and marks them sent. A pass claims a batch (SKIP
-/// LOCKED), publishes it concurrently with publisher confirms, and records each row's outcome in
-/// the same transaction. A failed publish is retried later with exponential backoff; an
-/// unreachable database or broker is logged once per outage, not once per row or pass.
-/// While the broker is unreachable the rows are not at fault, so their backoff does not hold them
-/// back: every poll interval a pass tries them all again, and the first publish that succeeds
-/// clears the backoff of every waiting row, so the relay catches up as soon as the broker returns
-/// (not up to <see cref="OutboxOptions.MaxRetryDelay"/> later).
-/// A row that fails <see cref="OutboxOptions.MaxAttempts"/> times for a reason of its own becomes a dead letter.
-/// Delivery is at-least-once: a crash between publish and commit publishes the row again.
+/// Publishes committed outbox rows (claimed with SKIP LOCKED) and marks them sent in the same transaction: at least once.
+/// Failed rows back off, but not for a broker outage, which is not their fault: every row is tried each poll, so the relay
+/// catches up as soon as the broker returns. A row that fails <see cref="OutboxOptions.MaxAttempts"/> times on its own is a dead letter.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options,
@@ -66,7 +59,8 @@ public sealed partial class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = await OutboxSql.ClaimAsync(connection, transaction, _options.BatchSize, ignoreBackoff: _brokerUnreachable, cancellationToken);
+        var rows = await OutboxSql.ClaimAsync(connection, transaction, _options.BatchSize, ignoreBackoff: _brokerUnreachable,
+            cancellationToken);
         if (rows.Count == 0) return 0;
 
         // One pass holds at most one row per pattern, so publishing them concurrently keeps per-pattern order.
@@ -74,7 +68,8 @@ public sealed partial class OutboxRelay(
         var now = clock.GetUtcNow();
         var published = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToList();
         var failures = outcomes.Where(o => o.Error is not null)
-            .Select(o => new OutboxFailure(o.Row.Id, o.Error!, now + RetryDelay(o.Row.Attempts), RowAtFault: !o.BrokerFault, DeadLetter: LastAttempt(o)))
+            .Select(o => new OutboxFailure(o.Row.Id, o.Error!, now + RetryDelay(o.Row.Attempts),
+                RowAtFault: !o.BrokerFault, DeadLetter: LastAttempt(o)))
             .ToList();
         var brokerDown = published.Count == 0 && outcomes.Any(o => o.BrokerFault);
         var brokerBack = published.Count > 0 && _brokerUnreachable;
@@ -95,7 +90,8 @@ public sealed partial class OutboxRelay(
         }
         if (failures.Count > 0) LogPublishFailed(failures.Count, rows.Count, failures[0].Error);
         foreach (var dead in outcomes.Where(o => o.Error is not null && LastAttempt(o)))
-            LogDeadLettered(dead.Row.Id, dead.Row.MessageType, dead.Row.PatternId, dead.Row.PatternVersion, dead.Row.Attempts + 1, dead.Error!);
+            LogDeadLettered(dead.Row.Id, dead.Row.MessageType, dead.Row.PatternId, dead.Row.PatternVersion, dead.Row.Attempts + 1,
+                dead.Error!);
         return rows.Count;
     }
 
@@ -116,7 +112,9 @@ public sealed partial class OutboxRelay(
         // The publish continues the trace of the request that wrote the row; MassTransit carries it to the consumers.
         ActivityContext.TryParse(row.TraceParent, null, out var writer);
         using var activity = Tracing.Outbox.StartActivity($"publish {row.MessageType}", ActivityKind.Producer, writer);
-        activity?.SetTag("messaging.message.id", row.MessageId).SetTag("pattern.id", row.PatternId).SetTag("pattern.version", row.PatternVersion);
+        activity?.SetTag("messaging.message.id", row.MessageId)
+            .SetTag("pattern.id", row.PatternId)
+            .SetTag("pattern.version", row.PatternVersion);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -144,7 +142,8 @@ public sealed partial class OutboxRelay(
         if (now < _nextPrune) return;
         _nextPrune = now + _options.PruneInterval;
         var cutoff = now - _options.SentRetention;
-        var pruned = await ExpiredRows.DeleteAsync(dataSource, "outbox_messages", "sent_at", cutoff, _options.PruneBatchSize, cancellationToken);
+        var pruned = await ExpiredRows.DeleteAsync(dataSource, "outbox_messages", "sent_at", cutoff, _options.PruneBatchSize,
+            cancellationToken);
         if (pruned > 0) LogPruned(pruned, cutoff);
     }
 
@@ -160,20 +159,24 @@ public sealed partial class OutboxRelay(
         _failing = false;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Outbox relay cannot reach the database; retrying with backoff from {RetryIn} (logged once per outage)")]
+    [LoggerMessage(LogLevel.Warning,
+        "Outbox relay cannot reach the database; retrying with backoff from {RetryIn} (logged once per outage)")]
     private partial void LogRelayDown(Exception exception, TimeSpan retryIn);
 
     [LoggerMessage(LogLevel.Information, "Outbox relay recovered")]
     private partial void LogRelayRecovered();
 
-    [LoggerMessage(LogLevel.Warning, "Outbox relay could not publish {Failed} of {Claimed} rows; they will be retried with backoff. First error: {Error}")]
+    [LoggerMessage(LogLevel.Warning,
+        "Outbox relay could not publish {Failed} of {Claimed} rows; they will be retried with backoff. First error: {Error}")]
     private partial void LogPublishFailed(int failed, int claimed, string error);
 
-    [LoggerMessage(LogLevel.Error, "Outbox row {Id} ({MessageType} for pattern {PatternId} version {Version}) is a dead letter after {Attempts} attempts, "
+    [LoggerMessage(LogLevel.Error,
+        "Outbox row {Id} ({MessageType} for pattern {PatternId} version {Version}) is a dead letter after {Attempts} attempts, "
         + "never to be published; the pattern's later rows go on and reconciliation repairs its index entry. Last error: {Error}")]
     private partial void LogDeadLettered(long id, string messageType, Guid patternId, int version, int attempts, string error);
 
-    [LoggerMessage(LogLevel.Warning, "Outbox relay cannot reach the broker; every row is tried again each poll interval until it answers (logged once per outage). First error: {Error}")]
+    [LoggerMessage(LogLevel.Warning, "Outbox relay cannot reach the broker; every row is tried again each poll interval until it answers "
+        + "(logged once per outage). First error: {Error}")]
     private partial void LogBrokerUnreachable(string error);
 
     [LoggerMessage(LogLevel.Information, "Outbox relay reaches the broker again; {Waiting} rows waiting for a retry are tried now")]

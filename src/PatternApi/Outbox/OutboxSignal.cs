@@ -5,7 +5,8 @@ namespace PatternSync.PatternApi.Outbox;
 /// <summary>Wakes the relay: many signals while it works collapse into one more pass.</summary>
 public sealed class OutboxSignal
 {
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _channel =
+        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Notify() => _channel.Writer.TryWrite(true);
 

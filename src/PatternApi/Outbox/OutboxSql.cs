@@ -6,13 +6,12 @@ namespace PatternSync.PatternApi.Outbox;
 public static class OutboxSql
 {
     /// <summary>
-    /// Locks up to <paramref name="limit"/> publishable rows. SKIP LOCKED lets several relays share
-    /// the table; a row is publishable only when no older unsent row of the same pattern exists (locked
-    /// by another relay or waiting for a retry), so a pattern's version N+1 never overtakes version N.
-    /// A dead letter is neither claimed nor holds the rows after it back.
+    /// Locks up to <paramref name="limit"/> publishable rows (SKIP LOCKED, so relays share the table): a row waits while an
+    /// older unsent row of its pattern exists, so version N+1 never overtakes N; dead letters neither count nor wait.
     /// <paramref name="ignoreBackoff"/> claims rows still waiting for their next attempt too.
     /// </summary>
-    public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, bool ignoreBackoff, CancellationToken cancellationToken)
+    public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit,
+        bool ignoreBackoff, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             SELECT o.id, o.message_id, o.message_type, o.payload::text, o.pattern_id, o.pattern_version, o.attempts, o.trace_parent
@@ -36,7 +35,8 @@ public static class OutboxSql
         return rows;
     }
 
-    public static async Task MarkSentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    public static async Task MarkSentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<long> ids,
+        CancellationToken cancellationToken)
     {
         if (ids.Count == 0) return;
         await using var command = new NpgsqlCommand(
@@ -47,12 +47,14 @@ public static class OutboxSql
     }
 
     /// <summary>Records failed publishes; only a failure of the row itself counts as its attempt, and may make it a dead letter.</summary>
-    public static async Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxFailure> failures, CancellationToken cancellationToken)
+    public static async Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IReadOnlyList<OutboxFailure> failures, CancellationToken cancellationToken)
     {
         if (failures.Count == 0) return;
         await using var command = new NpgsqlCommand("""
             UPDATE outbox_messages o
-            SET attempts = o.attempts + CASE WHEN f.row_at_fault THEN 1 ELSE 0 END, last_error = f.error, next_attempt_at = f.next_attempt_at,
+            SET attempts = o.attempts + CASE WHEN f.row_at_fault THEN 1 ELSE 0 END, last_error = f.error,
+                next_attempt_at = f.next_attempt_at,
                 dead_lettered_at = CASE WHEN f.dead_letter THEN now() END
             FROM unnest(@ids, @errors, @next, @rowAtFault, @deadLetter) AS f(id, error, next_attempt_at, row_at_fault, dead_letter)
             WHERE o.id = f.id
@@ -69,7 +71,8 @@ public static class OutboxSql
     public static async Task<int> RetryWaitingNowAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "UPDATE outbox_messages SET next_attempt_at = NULL WHERE sent_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at IS NOT NULL");
+            "UPDATE outbox_messages SET next_attempt_at = NULL "
+            + "WHERE sent_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at IS NOT NULL");
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

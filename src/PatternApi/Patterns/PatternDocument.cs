@@ -68,10 +68,14 @@ public sealed record PatternDocument(
         Set("description", pattern.Description, Description, v => pattern.Description = v);
         if (Context is not null)
             Set("context", pattern.ContextHash, ContextHash.Compute(Context), v => pattern.ContextHash = v);
-        Set("execution_trace", pattern.ExecutionTrace, ExecutionTrace.ToJsonString(), v => pattern.ExecutionTrace = v, JsonTextComparer.Instance);
-        Set("success_criteria", pattern.SuccessCriteria, SuccessCriteria.ToJsonString(), v => pattern.SuccessCriteria = v, JsonTextComparer.Instance);
-        Set("quality_metrics", pattern.QualityMetrics, QualityMetrics.ToJsonString(), v => pattern.QualityMetrics = v, JsonTextComparer.Instance);
-        Set("performance_data", pattern.PerformanceData, PerformanceData.ToJsonString(), v => pattern.PerformanceData = v, JsonTextComparer.Instance);
+        Set("execution_trace", pattern.ExecutionTrace, ExecutionTrace.ToJsonString(),
+            v => pattern.ExecutionTrace = v, JsonTextComparer.Instance);
+        Set("success_criteria", pattern.SuccessCriteria, SuccessCriteria.ToJsonString(),
+            v => pattern.SuccessCriteria = v, JsonTextComparer.Instance);
+        Set("quality_metrics", pattern.QualityMetrics, QualityMetrics.ToJsonString(),
+            v => pattern.QualityMetrics = v, JsonTextComparer.Instance);
+        Set("performance_data", pattern.PerformanceData, PerformanceData.ToJsonString(),
+            v => pattern.PerformanceData = v, JsonTextComparer.Instance);
         Set("tags", pattern.Tags, Tags.ToArray(), v => pattern.Tags = v, TagsComparer.Instance);
         Set("status", pattern.Status, Status, v => pattern.Status = v);
 

@@ -88,14 +88,22 @@ public sealed record PatternListQuery(
         var (time, score, name, id) = after;
         return (Sort, Descending) switch
         {
-            ("created_at", false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.CreatedAt, p.PatternId), ValueTuple.Create(time, id))),
-            ("created_at", true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.CreatedAt, p.PatternId), ValueTuple.Create(time, id))),
-            ("updated_at", false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.UpdatedAt, p.PatternId), ValueTuple.Create(time, id))),
-            ("updated_at", true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.UpdatedAt, p.PatternId), ValueTuple.Create(time, id))),
-            ("quality_score", false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.QualityScore, p.PatternId), ValueTuple.Create(score, id))),
-            ("quality_score", true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.QualityScore, p.PatternId), ValueTuple.Create(score, id))),
-            (_, false) => patterns.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.Name, p.PatternId), ValueTuple.Create(name, id))),
-            (_, true) => patterns.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.Name, p.PatternId), ValueTuple.Create(name, id))),
+            ("created_at", false) => patterns.Where(p =>
+                EF.Functions.GreaterThan(ValueTuple.Create(p.CreatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("created_at", true) => patterns.Where(p =>
+                EF.Functions.LessThan(ValueTuple.Create(p.CreatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("updated_at", false) => patterns.Where(p =>
+                EF.Functions.GreaterThan(ValueTuple.Create(p.UpdatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("updated_at", true) => patterns.Where(p =>
+                EF.Functions.LessThan(ValueTuple.Create(p.UpdatedAt, p.PatternId), ValueTuple.Create(time, id))),
+            ("quality_score", false) => patterns.Where(p =>
+                EF.Functions.GreaterThan(ValueTuple.Create(p.QualityScore, p.PatternId), ValueTuple.Create(score, id))),
+            ("quality_score", true) => patterns.Where(p =>
+                EF.Functions.LessThan(ValueTuple.Create(p.QualityScore, p.PatternId), ValueTuple.Create(score, id))),
+            (_, false) => patterns.Where(p =>
+                EF.Functions.GreaterThan(ValueTuple.Create(p.Name, p.PatternId), ValueTuple.Create(name, id))),
+            (_, true) => patterns.Where(p =>
+                EF.Functions.LessThan(ValueTuple.Create(p.Name, p.PatternId), ValueTuple.Create(name, id))),
         };
     }
 
@@ -122,10 +130,15 @@ public sealed record PatternListQuery(
         return sortText.TrimStart('-') switch
         {
             // Npgsql writes a timestamptz only from a UTC DateTimeOffset, and NextCursor writes UTC ones.
-            "created_at" or "updated_at" => DateTimeOffset.TryParseExact(value, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
-                                            && time.Offset == TimeSpan.Zero ? new Position(time, 0, "", cursor.PatternId) : null,
-            "quality_score" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) && double.IsFinite(score)
-                ? new Position(default, score, "", cursor.PatternId) : null,
+            "created_at" or "updated_at" =>
+                DateTimeOffset.TryParseExact(value, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+                && time.Offset == TimeSpan.Zero
+                    ? new Position(time, 0, "", cursor.PatternId)
+                    : null,
+            "quality_score" =>
+                double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) && double.IsFinite(score)
+                    ? new Position(default, score, "", cursor.PatternId)
+                    : null,
             _ => value.Length <= PatternLimits.MaxNameLength ? new Position(default, 0, value, cursor.PatternId) : null,
         };
     }

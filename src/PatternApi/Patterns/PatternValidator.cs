@@ -147,7 +147,9 @@ public static partial class PatternValidator
                 JsonObject => true,
                 _ => false,
             };
-            if (!ok) fail($"execution_trace.steps[{i}]", $"must be a non-empty string of at most {PatternLimits.MaxStepLength} characters, or an object.");
+            if (!ok)
+                fail($"execution_trace.steps[{i}]",
+                    $"must be a non-empty string of at most {PatternLimits.MaxStepLength} characters, or an object.");
         }
     }
 
@@ -185,7 +187,8 @@ public static partial class PatternValidator
             // Spaces only: a line break or another control character is an error, not something to drop.
             var tag = value.GetValue<string>().Trim(' ').ToLowerInvariant();
             if (!TagRegex().IsMatch(tag))
-                fail($"tags[{i}]", $"must be 1 to {PatternLimits.MaxTagLength} characters of a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit.");
+                fail($"tags[{i}]", $"must be 1 to {PatternLimits.MaxTagLength} characters of a-z, 0-9, '.', '_', ':' or '-', "
+                    + "starting with a letter or digit.");
             else if (!tags.Contains(tag)) tags.Add(tag);
         }
         return tags;

@@ -6,10 +6,8 @@ using Microsoft.Extensions.Options;
 namespace PatternSync.PatternApi.Security;
 
 /// <summary>
-/// Authenticates the X-Api-Key header against the stored keys; the principal carries the key's
-/// scopes. With Auth:RequireApiKeys off, every request is a local caller with every scope.
-/// The key value is never logged: only its prefix is. An address that sent too many wrong keys
-/// gets 429 without its key being looked at (<see cref="FailedAuthenticationThrottle"/>).
+/// Authenticates X-Api-Key against the stored keys; with Auth:RequireApiKeys off every caller is local with every scope.
+/// Only a key's prefix is logged; a throttled address gets 429 before its key is read (<see cref="FailedAuthenticationThrottle"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory loggerFactory, UrlEncoder encoder,
@@ -59,6 +57,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, id), new(ClaimTypes.Name, name) };
         claims.AddRange(scopes.Select(scope => new Claim(Scopes.ClaimType, scope)));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

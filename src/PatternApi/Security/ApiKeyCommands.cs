@@ -21,8 +21,10 @@ public static class ApiKeyCommands
             case ["create", var name, "--scopes", var scopes]:
                 try
                 {
-                    var (key, value) = await keys.CreateAsync(name, scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), CancellationToken.None);
-                    messages.WriteLine($"created key {key.Id} ({key.Prefix}) '{key.Name}' with {string.Join(", ", key.Scopes)}; it is shown once:");
+                    var scopeList = scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var (key, value) = await keys.CreateAsync(name, scopeList, CancellationToken.None);
+                    messages.WriteLine(
+                        $"created key {key.Id} ({key.Prefix}) '{key.Name}' with {string.Join(", ", key.Scopes)}; it is shown once:");
                     output.WriteLine(value);
                     return 0;
                 }
@@ -33,7 +35,10 @@ public static class ApiKeyCommands
                 }
             case ["list"]:
                 foreach (var key in await keys.ListAsync(CancellationToken.None))
-                    output.WriteLine($"{key.Id}  {key.Prefix}  {key.Name,-24}  {string.Join(",", key.Scopes),-40}  {(key.RevokedAt is null ? "active" : $"revoked {key.RevokedAt:u}")}");
+                {
+                    var state = key.RevokedAt is null ? "active" : $"revoked {key.RevokedAt:u}";
+                    output.WriteLine($"{key.Id}  {key.Prefix}  {key.Name,-24}  {string.Join(",", key.Scopes),-40}  {state}");
+                }
                 return 0;
             case ["revoke", var idOrPrefix]:
                 if (await keys.RevokeAsync(idOrPrefix, CancellationToken.None)) { messages.WriteLine($"revoked {idOrPrefix}"); return 0; }

@@ -10,12 +10,15 @@ namespace PatternSync.PatternApi.Security;
 public sealed class ApiKeyStore(PatternDbContext db, TimeProvider clock)
 {
     /// <returns>The stored key and the key value itself, "ps_{prefix}_{secret}".</returns>
-    public async Task<(ApiKey Key, string Value)> CreateAsync(string name, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken)
+    public async Task<(ApiKey Key, string Value)> CreateAsync(
+        string name, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken)
     {
         var unknown = scopes.Except(Scopes.All).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"Unknown scopes: {string.Join(", ", unknown)}. Known: {string.Join(", ", Scopes.All)}.");
+        if (unknown.Count > 0)
+            throw new ArgumentException($"Unknown scopes: {string.Join(", ", unknown)}. Known: {string.Join(", ", Scopes.All)}.");
         var prefix = "ps_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var value = $"{prefix}_{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var value = $"{prefix}_{secret}";
         var key = new ApiKey
         {
             Id = Guid.CreateVersion7(), Name = name, Prefix = prefix, KeyHash = Hash(value), Scopes = scopes.Distinct().ToArray(),
@@ -47,9 +50,11 @@ public sealed class ApiKeyStore(PatternDbContext db, TimeProvider clock)
         var parts = value.Split('_', 3); // the secret itself may contain '_'
 
         if (parts.Length != 3 || parts[0] != "ps") return null;
-        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == $"ps_{parts[1]}" && k.RevokedAt == null, cancellationToken);
+        var key = await db.ApiKeys.AsNoTracking()
+            .FirstOrDefaultAsync(k => k.Prefix == $"ps_{parts[1]}" && k.RevokedAt == null, cancellationToken);
         if (key is null) return null;
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(value)), Encoding.ASCII.GetBytes(key.KeyHash)) ? key : null;
+        var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(value)), Encoding.ASCII.GetBytes(key.KeyHash));
+        return matches ? key : null;
     }
 
     private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));

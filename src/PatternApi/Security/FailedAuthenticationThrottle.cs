@@ -14,7 +14,8 @@ public sealed class FailedAuthenticationThrottle(IOptions<RateLimitOptions> opti
     private readonly PartitionedRateLimiter<IPAddress?> _failures = PartitionedRateLimiter.Create<IPAddress?, string>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = options.Value.FailedAuthenticationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+            PermitLimit = options.Value.FailedAuthenticationsPerMinute, Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0, AutoReplenishment = true,
         }));
 
     /// <returns>How long the address must wait before a key from it is looked at again, or null if it may try now.</returns>

@@ -37,12 +37,14 @@ public static class RateLimits
     private static RateLimitPartition<string> PerKey(HttpContext http, Func<RateLimitOptions, (int PerSecond, int Burst)> rate)
     {
         // Without keys there is no caller to meter: the trusted local mode is not rate-limited.
-        if (!http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.RequireApiKeys) return RateLimitPartition.GetNoLimiter("local");
+        if (!http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.RequireApiKeys)
+            return RateLimitPartition.GetNoLimiter("local");
         var (perSecond, burst) = rate(http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
         return RateLimitPartition.GetTokenBucketLimiter(http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
             _ => new TokenBucketRateLimiterOptions
             {
-                TokenLimit = burst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
+                TokenLimit = burst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0, AutoReplenishment = true,
             });
     }
 }

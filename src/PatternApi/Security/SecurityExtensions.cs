@@ -13,7 +13,8 @@ public static class SecurityExtensions
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
         var rateLimits = builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
-        foreach (var property in RenamedRateLimitKeys) rateLimits.BindRenamedKey($"Auth:{property}", $"{RateLimitOptions.Section}:{property}");
+        foreach (var property in RenamedRateLimitKeys)
+            rateLimits.BindRenamedKey($"Auth:{property}", $"{RateLimitOptions.Section}:{property}");
         rateLimits.ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -39,7 +40,8 @@ public static class SecurityExtensions
         endpoint.RequireAuthorization(Scopes.PatternsWrite).RequireRateLimiting(RateLimits.WritePolicy);
 
     /// <summary>A read endpoint: the given scope (patterns:read unless said) and the per-key read rate.</summary>
-    public static TBuilder RequireReads<TBuilder>(this TBuilder endpoint, string scope = Scopes.PatternsRead) where TBuilder : IEndpointConventionBuilder =>
+    public static TBuilder RequireReads<TBuilder>(this TBuilder endpoint, string scope = Scopes.PatternsRead)
+        where TBuilder : IEndpointConventionBuilder =>
         endpoint.RequireAuthorization(scope).RequireRateLimiting(RateLimits.ReadPolicy);
 
     /// <summary>

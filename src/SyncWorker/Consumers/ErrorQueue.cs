@@ -32,7 +32,8 @@ public static class ErrorQueue
     {
         var factory = new ConnectionFactory
         {
-            HostName = options.Host, Port = options.Port, VirtualHost = options.VirtualHost, UserName = options.Username, Password = options.Password,
+            HostName = options.Host, Port = options.Port, VirtualHost = options.VirtualHost,
+            UserName = options.Username, Password = options.Password,
         };
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         var replayed = new List<(string, int)>();
@@ -40,7 +41,8 @@ public static class ErrorQueue
         {
             // A channel per queue: asking for an error queue that was never declared closes the channel.
             await using var channel = await connection.CreateChannelAsync(
-                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+                cancellationToken);
             uint waiting;
             try
             {

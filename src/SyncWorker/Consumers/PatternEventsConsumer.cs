@@ -9,11 +9,8 @@ using PatternSync.SyncWorker.Sync;
 namespace PatternSync.SyncWorker.Consumers;
 
 /// <summary>
-/// Consumes a batch of pattern events of one kind and brings the index up to date for the patterns
-/// they name. Redelivered or duplicate events cost a comparison, never a wrong write.
-/// An outage (PostgreSQL, the index or the embedder not answering) holds the batch until the part is
-/// back; a pattern that fails on its own is found by halving the batch, so its neighbours are synced and,
-/// once the batch's retries are used up, only its events go to the error queue.
+/// Brings the index up to date for the patterns a batch of events names; a duplicate costs a comparison, never a wrong write.
+/// An outage holds the batch until the part is back; a pattern failing on its own is isolated by halving the batch.
 /// </summary>
 public sealed partial class PatternEventsConsumer<TEvent>(
     PatternSynchronizer synchronizer, IOptions<SyncOptions> options, ILogger<PatternEventsConsumer<TEvent>> logger)
@@ -49,7 +46,10 @@ public sealed partial class PatternEventsConsumer<TEvent>(
             if (failures.Count == ids.Count || context.GetRetryAttempt() < _options.RetryLimit)
                 ExceptionDispatchInfo.Throw(failures.Values.First());
             foreach (var message in context.Message.Where(m => failures.ContainsKey(m.Message.PatternId)))
-                await RejectAsync(message, $"sync failed: {failures[message.Message.PatternId].GetType().Name}: {failures[message.Message.PatternId].Message}");
+            {
+                var failure = failures[message.Message.PatternId];
+                await RejectAsync(message, $"sync failed: {failure.GetType().Name}: {failure.Message}");
+            }
         }
         SyncWorkerMetrics.Events.WithLabels(EventName, "success").Inc(ids.Count(id => !failures.ContainsKey(id)));
         foreach (var message in context.Message.Where(m => !failures.ContainsKey(m.Message.PatternId)))
@@ -84,7 +84,7 @@ public sealed partial class PatternEventsConsumer<TEvent>(
         }
     }
 
-    /// <summary>Syncs the patterns; when that fails for a reason of their own, halves the set until each failing pattern stands alone.</summary>
+    /// <summary>Syncs the patterns; when that fails for a reason of their own, halves the set until each failing one is alone.</summary>
     private async Task SyncIsolatingFailuresAsync(List<Guid> ids, Dictionary<Guid, Exception> failures)
     {
         try
@@ -114,13 +114,17 @@ public sealed partial class PatternEventsConsumer<TEvent>(
     [LoggerMessage(LogLevel.Debug, "{EventType} for pattern {PatternId} version {Version} synced (message {MessageId})")]
     private partial void LogSynced(string eventType, Guid patternId, int version, Guid? messageId);
 
-    [LoggerMessage(LogLevel.Warning, "{EventType} for pattern {PatternId} version {Version} (message {MessageId}) moved to the error queue: {Reason}")]
+    [LoggerMessage(LogLevel.Warning,
+        "{EventType} for pattern {PatternId} version {Version} (message {MessageId}) moved to the error queue: {Reason}")]
     private partial void LogRejected(string eventType, Guid patternId, int version, Guid? messageId, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "{EventType} batch of {Count} failed (retry {Attempt}) for patterns {PatternIds}, messages {MessageIds}")]
-    private partial void LogBatchFailed(Exception exception, string eventType, int count, int attempt, Guid[] patternIds, Guid?[] messageIds);
+    [LoggerMessage(LogLevel.Warning,
+        "{EventType} batch of {Count} failed (retry {Attempt}) for patterns {PatternIds}, messages {MessageIds}")]
+    private partial void LogBatchFailed(
+        Exception exception, string eventType, int count, int attempt, Guid[] patternIds, Guid?[] messageIds);
 
-    [LoggerMessage(LogLevel.Warning, "{EventType} batch of {Count} patterns waits for a part that does not answer; retrying until it does (logged once per batch)")]
+    [LoggerMessage(LogLevel.Warning,
+        "{EventType} batch of {Count} patterns waits for a part that does not answer; retrying until it does (logged once per batch)")]
     private partial void LogOutage(Exception exception, string eventType, int count);
 
     [LoggerMessage(LogLevel.Information, "{EventType} batch of {Count} patterns synced after waiting {Waited} for an outage to end")]

@@ -9,10 +9,8 @@ using PatternSync.SyncWorker.Sync;
 namespace PatternSync.SyncWorker.Rebuild;
 
 /// <summary>
-/// Rebuilds the index from PostgreSQL with the configured embedder (after a change of settings or model) through the
-/// provider's <see cref="IPatternIndexRebuilds"/>: begin a build, backfill it (version-guarded), complete it (readers
-/// switch over), then catch up what changed meanwhile without reaching it; a build that fails before it is completed
-/// is abandoned. One rebuild at a time across workers (a PostgreSQL advisory lock).
+/// Rebuilds the index from PostgreSQL through <see cref="IPatternIndexRebuilds"/>: begin, backfill, complete (readers switch),
+/// then catch up what changed meanwhile; a build failing before completion is abandoned. One at a time (an advisory lock).
 /// </summary>
 public sealed partial class IndexRebuilder(
     NpgsqlDataSource dataSource, PatternDbContext db, IPatternIndexRebuilds rebuilds, PatternSynchronizer synchronizer,
@@ -21,7 +19,7 @@ public sealed partial class IndexRebuilder(
     private const long AdvisoryLockKey = AdvisoryLocks.IndexRebuild;
     private const int BatchSize = 64;
 
-    /// <summary>A deliberate reindex: this worker's model becomes the one the index is meant to hold, then the index is rebuilt for it.</summary>
+    /// <summary>A deliberate reindex: this worker's model becomes the one the index is meant to hold, then the index is rebuilt.</summary>
     /// <returns>How many patterns the backfill wrote.</returns>
     public async Task<int> ReindexAsync(IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
@@ -95,18 +93,22 @@ public sealed partial class IndexRebuilder(
     }
 
     /// <returns>The version of each pattern it wrote.</returns>
-    private async Task<Dictionary<Guid, int>> BackfillAsync(IPatternIndexBuild build, IProgress<(int, int)>? progress, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, int>> BackfillAsync(
+        IPatternIndexBuild build, IProgress<(int, int)>? progress, CancellationToken cancellationToken)
     {
         var total = await db.Patterns.CountAsync(cancellationToken);
         var written = new Dictionary<Guid, int>();
         var after = Guid.Empty;
         while (true)
         {
-            var rows = await db.Patterns.FromSql($"SELECT * FROM success_patterns WHERE pattern_id > {after} ORDER BY pattern_id LIMIT {BatchSize}")
+            var rows = await db.Patterns
+                .FromSql($"SELECT * FROM success_patterns WHERE pattern_id > {after} ORDER BY pattern_id LIMIT {BatchSize}")
                 .AsNoTracking().ToListAsync(cancellationToken);
             if (rows.Count == 0) return written;
-            var vectors = await embedder.GenerateAsync(rows.Select(PatternEmbeddingText.Compose).ToList(), cancellationToken: cancellationToken);
-            await build.WriteAsync(rows.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList(), cancellationToken);
+            var vectors = await embedder.GenerateAsync(rows.Select(PatternEmbeddingText.Compose).ToList(),
+                cancellationToken: cancellationToken);
+            var points = rows.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList();
+            await build.WriteAsync(points, cancellationToken);
             foreach (var row in rows) written[row.PatternId] = row.Version;
             after = rows[^1].PatternId;
             progress?.Report((written.Count, total));
@@ -114,17 +116,18 @@ public sealed partial class IndexRebuilder(
     }
 
     /// <summary>
-    /// Hosts still on the old model while a change of embedder rolls out write only into the old collection,
-    /// so what they synced after the backfill copied a pattern (a newer version, a delete) never reached the
-    /// new one; in place, a copy can land after the pattern's deletion. Right after the switch (or the in-place
-    /// backfill), every pattern that changed since its copy is synced, through the synchronizer the events use
-    /// (it writes only what the index lacks).
+    /// Old-model hosts write only into the old collection during a rollout, and in place a copy can land after a deletion:
+    /// right after the switch, every pattern changed since its copy is synced again, through the events' synchronizer.
     /// </summary>
     /// <returns>How many patterns changed since the backfill copied them.</returns>
     private async Task<int> CatchUpAsync(IReadOnlyDictionary<Guid, int> backfilled, CancellationToken cancellationToken)
     {
-        var current = await db.Patterns.Select(p => new { p.PatternId, p.Version }).ToDictionaryAsync(p => p.PatternId, p => p.Version, cancellationToken);
-        var changed = current.Where(row => !backfilled.TryGetValue(row.Key, out var copied) || row.Value > copied).Select(row => row.Key)
+        var current = await db.Patterns
+            .Select(p => new { p.PatternId, p.Version })
+            .ToDictionaryAsync(p => p.PatternId, p => p.Version, cancellationToken);
+        var changed = current
+            .Where(row => !backfilled.TryGetValue(row.Key, out var copied) || row.Value > copied)
+            .Select(row => row.Key)
             .Concat(backfilled.Keys.Where(id => !current.ContainsKey(id)))
             .ToList();
         foreach (var chunk in changed.Chunk(BatchSize)) await synchronizer.SyncAsync(chunk, cancellationToken);
@@ -134,12 +137,14 @@ public sealed partial class IndexRebuilder(
     [LoggerMessage(LogLevel.Information, "Index rebuild started into {Index}")]
     private partial void LogStarted(string index);
 
-    [LoggerMessage(LogLevel.Information, "Index rebuild wrote {Count} patterns; readers now use {Index}, and {CaughtUp} patterns changed meanwhile were synced into it")]
+    [LoggerMessage(LogLevel.Information, "Index rebuild wrote {Count} patterns; readers now use {Index}, "
+        + "and {CaughtUp} patterns changed meanwhile were synced into it")]
     private partial void LogCompleted(int count, string index, int caughtUp);
 
     [LoggerMessage(LogLevel.Error, "Index rebuild failed; gave up the half-built {Index}, readers and writers keep the live index")]
     private partial void LogAbandoned(Exception exception, string index);
 
-    [LoggerMessage(LogLevel.Error, "Index rebuild failed and could not give up the half-built {Index}: writers keep writing into it too until the next rebuild drops it")]
+    [LoggerMessage(LogLevel.Error, "Index rebuild failed and could not give up the half-built {Index}: "
+        + "writers keep writing into it too until the next rebuild drops it")]
     private partial void LogNotAbandoned(Exception exception, string index);
 }

@@ -4,7 +4,8 @@ using PatternSync.Contracts;
 namespace PatternSync.SyncWorker.Rebuild;
 
 /// <summary>Starts a rebuild in the background: it can take minutes, longer than a message should stay unacknowledged.</summary>
-public sealed partial class ReindexRequestedConsumer(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<ReindexRequestedConsumer> logger)
+public sealed partial class ReindexRequestedConsumer(
+    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<ReindexRequestedConsumer> logger)
     : IConsumer<ReindexRequested>
 {
     public Task Consume(ConsumeContext<ReindexRequested> context)

@@ -8,11 +8,8 @@ using PatternSync.Core.VectorIndex;
 namespace PatternSync.SyncWorker.Sync;
 
 /// <summary>
-/// Makes the index hold the current state of the given patterns, whatever events named them:
-/// an event is only a notification. Reads the rows, compares each with what the index holds, and
-/// embeds only when the embedded text changed (content hash); otherwise the payload alone is
-/// updated, and a row that is gone is deleted from the index. Writes are version-guarded by the
-/// index, so running this twice, concurrently, or with a stale read changes nothing wrongly.
+/// Makes the index hold the current state of the given patterns (an event is only a notification): embeds only when the
+/// content hash changed, else sets the payload, and deletes gone rows. Writes are version-guarded, so reruns and races are harmless.
 /// </summary>
 public sealed partial class PatternSynchronizer(
     PatternDbContext db,
@@ -79,13 +76,16 @@ public sealed partial class PatternSynchronizer(
     private async Task EmbedAsync(IReadOnlyList<SuccessPattern> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;
-        var vectors = await embedder.GenerateAsync(rows.Select(PatternEmbeddingText.Compose).ToList(), cancellationToken: cancellationToken);
+        var vectors = await embedder.GenerateAsync(rows.Select(PatternEmbeddingText.Compose).ToList(),
+            cancellationToken: cancellationToken);
         // The same version means the same row, so replacing it is safe; it repairs a point whose payload was damaged.
         await index.UpsertAsync(rows.Zip(vectors, (row, vector) => new PatternPoint(PatternPayload.From(row), vector.Vector)).ToList(),
             replaceSameVersion: true, cancellationToken);
     }
 
-    /// <returns>The rows whose point took another text since it was compared, so the index refused to keep its vector: they need an embedding.</returns>
+    /// <returns>
+    /// The rows whose point took another text since it was compared, so the index refused to keep its vector: they need an embedding.
+    /// </returns>
     private async Task<List<SuccessPattern>> SetPayloadsAsync(IReadOnlyList<SuccessPattern> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return [];
@@ -126,6 +126,7 @@ public sealed partial class PatternSynchronizer(
         }
     }
 
-    [LoggerMessage(LogLevel.Debug, "Synced {Patterns} patterns: {Embedded} embedded, {PayloadOnly} payload-only, {Deleted} deleted, {Current} already current")]
+    [LoggerMessage(LogLevel.Debug,
+        "Synced {Patterns} patterns: {Embedded} embedded, {PayloadOnly} payload-only, {Deleted} deleted, {Current} already current")]
     private partial void LogSynced(int patterns, int embedded, int payloadOnly, int deleted, int current);
 }

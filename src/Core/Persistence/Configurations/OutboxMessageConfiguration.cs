@@ -19,7 +19,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
 
         // The relay reads only unsent rows, oldest first, per pattern: keep those indexes small.
         builder.HasIndex(m => m.Id).HasDatabaseName("ix_outbox_messages_unsent").HasFilter("sent_at IS NULL");
-        builder.HasIndex(m => new { m.PatternId, m.Id }).HasDatabaseName("ix_outbox_messages_unsent_by_pattern").HasFilter("sent_at IS NULL");
+        builder.HasIndex(m => new { m.PatternId, m.Id })
+            .HasDatabaseName("ix_outbox_messages_unsent_by_pattern")
+            .HasFilter("sent_at IS NULL");
         builder.HasIndex(m => m.SentAt).HasFilter("sent_at IS NOT NULL");
     }
 }

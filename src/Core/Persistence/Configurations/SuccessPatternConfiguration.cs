@@ -38,6 +38,8 @@ internal sealed class SuccessPatternConfiguration : IEntityTypeConfiguration<Suc
         builder.HasIndex(p => new { p.QualityScore, p.PatternId });
         builder.HasIndex(p => p.ContextHash);
         // The few rows the index does not hold yet, oldest first: the sync lag without a scan.
-        builder.HasIndex(p => p.UpdatedAt).HasDatabaseName("ix_success_patterns_not_indexed").HasFilter("indexed_version IS DISTINCT FROM version");
+        builder.HasIndex(p => p.UpdatedAt)
+            .HasDatabaseName("ix_success_patterns_not_indexed")
+            .HasFilter("indexed_version IS DISTINCT FROM version");
     }
 }

@@ -5,10 +5,8 @@ using PatternSync.Core.Filters;
 namespace PatternSync.Core.VectorIndex.Postgres;
 
 /// <summary>
-/// This process's copy of the embedded index: normalised vectors and payloads, searched exactly
-/// (a dot product per pattern, SIMD-wide). The vectors sit in one contiguous array, slot after slot,
-/// so a search streams through memory instead of chasing one heap object per pattern (measured
-/// at 100k patterns in the API: about 24 ms per search scattered, 9 ms contiguous).
+/// This process's copy of the embedded index, searched exactly. The vectors sit in one contiguous array
+/// so a search streams through memory instead of chasing one heap object per pattern (figures in docs/benchmarks.md).
 /// Not thread-safe; <see cref="PostgresPatternIndex"/> guards it.
 /// </summary>
 internal sealed class InMemoryVectorSet(int dimensions)
@@ -33,7 +31,8 @@ internal sealed class InMemoryVectorSet(int dimensions)
             _freeSlots.Push(slot);
             return;
         }
-        if (vector.Length != dimensions) throw new ArgumentException($"A vector of {vector.Length} dimensions cannot go into a set of {dimensions}.", nameof(vector));
+        if (vector.Length != dimensions)
+            throw new ArgumentException($"A vector of {vector.Length} dimensions cannot go into a set of {dimensions}.", nameof(vector));
         if (!known) _slots[id] = slot = NewSlot();
         vector.CopyTo(_vectors, slot * dimensions);
         _payloads[slot] = payload;

@@ -6,7 +6,8 @@ namespace PatternSync.Core.VectorIndex.Postgres;
 /// </summary>
 public sealed class PostgresIndexRebuilds(IPatternVectorIndex index) : IPatternIndexRebuilds
 {
-    public Task<IPatternIndexBuild> BeginAsync(CancellationToken cancellationToken) => Task.FromResult<IPatternIndexBuild>(new InPlace(index));
+    public Task<IPatternIndexBuild> BeginAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IPatternIndexBuild>(new InPlace(index));
 
     private sealed class InPlace(IPatternVectorIndex index) : IPatternIndexBuild
     {

@@ -6,13 +6,10 @@ using PatternSync.Core.Filters;
 namespace PatternSync.Core.VectorIndex.Postgres;
 
 /// <summary>
-/// The embedded index for runs without Qdrant (VectorIndex:Provider = Postgres): vectors and payloads
-/// in the table <c>pattern_vectors</c>, searched exactly (cosine) in memory with the same filters.
-/// Writes are single statements guarded by version in SQL, as Qdrant's update_filter guards them.
-/// Each process keeps a copy and, before every read, applies the rows written by transactions it has not
-/// seen commit yet (<see cref="CommitWatermark"/>), so a write that commits late is never missed.
-/// The copy holds only this process's model: rows of another one are refused, never mixed in.
-/// Fine for tens of thousands of patterns; Qdrant is the choice beyond that.
+/// The embedded index (VectorIndex:Provider = Postgres): rows of <c>pattern_vectors</c>, searched exactly in memory, with
+/// writes version-guarded in SQL. Before each read a process applies the rows of transactions it has not seen commit
+/// (<see cref="CommitWatermark"/>), so a late commit is never missed.
+/// It holds one model's vectors and suits tens of thousands of patterns; Qdrant is the choice beyond that.
 /// </summary>
 public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingModel model) : IPatternVectorIndex
 {
@@ -34,21 +31,25 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
 
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT model FROM pattern_vectors WHERE NOT deleted AND model <> @model LIMIT 1");
+        await using var command = dataSource.CreateCommand(
+            "SELECT model FROM pattern_vectors WHERE NOT deleted AND model <> @model LIMIT 1");
         command.Parameters.AddWithValue("model", _modelKey);
         if (await command.ExecuteScalarAsync(cancellationToken) is string other)
             throw new VectorIndexMismatchException(
-                $"The embedded index holds vectors of '{other}', but the configured embedder is '{_modelKey}'. Rebuild the index (reindex) for the new model.");
+                $"The embedded index holds vectors of '{other}', but the configured embedder is '{_modelKey}'. "
+                + "Rebuild the index (reindex) for the new model.");
     }
 
-    public async Task UpsertAsync(IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
+    public async Task UpsertAsync(
+        IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
     {
         if (points.Count == 0) return;
         await using var batch = dataSource.CreateBatch();
         foreach (var point in points)
         {
             if (point.Vector.Length != model.Dimensions)
-                throw new ArgumentException($"A vector of {point.Vector.Length} dimensions cannot go into an index of {model.Dimensions}.", nameof(points));
+                throw new ArgumentException(
+                    $"A vector of {point.Vector.Length} dimensions cannot go into an index of {model.Dimensions}.", nameof(points));
             var command = new NpgsqlBatchCommand(replaceSameVersion ? UpsertReplacingSameVersion : Upsert);
             PayloadColumns.AddParameters(command.Parameters, point.Payload);
             command.Parameters.AddWithValue("model", _modelKey);
@@ -58,7 +59,8 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task SetPayloadAsync(IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
+    public async Task SetPayloadAsync(
+        IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
     {
         if (payloads.Count == 0) return;
         await using var batch = dataSource.CreateBatch();
@@ -95,26 +97,31 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(
+        IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         var held = new Dictionary<Guid, IndexedPoint>();
         if (ids.Count == 0) return held;
-        await using var command = dataSource.CreateCommand("SELECT pattern_id, version, content_hash FROM pattern_vectors WHERE pattern_id = ANY(@ids) AND NOT deleted");
+        await using var command = dataSource.CreateCommand(
+            "SELECT pattern_id, version, content_hash FROM pattern_vectors WHERE pattern_id = ANY(@ids) AND NOT deleted");
         command.Parameters.AddWithValue("ids", ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            held[reader.GetGuid(0)] = new IndexedPoint(reader.GetGuid(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            held[reader.GetGuid(0)] =
+                new IndexedPoint(reader.GetGuid(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
         return held;
     }
 
-    public async IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(
+        int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var after = Guid.Empty;
         while (true)
         {
             var page = new List<IndexedPoint>(pageSize);
             await using (var command = dataSource.CreateCommand(
-                "SELECT pattern_id, version, content_hash FROM pattern_vectors WHERE NOT deleted AND pattern_id > @after ORDER BY pattern_id LIMIT @limit"))
+                "SELECT pattern_id, version, content_hash FROM pattern_vectors "
+                + "WHERE NOT deleted AND pattern_id > @after ORDER BY pattern_id LIMIT @limit"))
             {
                 command.Parameters.AddWithValue("after", after);
                 command.Parameters.AddWithValue("limit", pageSize);
@@ -128,17 +135,21 @@ public sealed class PostgresPatternIndex(NpgsqlDataSource dataSource, EmbeddingM
         }
     }
 
-    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(
+        ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold,
+        CancellationToken cancellationToken = default)
     {
         if (vector.Length != model.Dimensions)
-            throw new ArgumentException($"A query of {vector.Length} dimensions cannot search an index of {model.Dimensions}.", nameof(vector));
+            throw new ArgumentException(
+                $"A query of {vector.Length} dimensions cannot search an index of {model.Dimensions}.", nameof(vector));
         await _lock.WaitAsync(cancellationToken);
         try
         {
             await RefreshAsync(cancellationToken);
             if (_otherModel.Count > 0)
                 throw new VectorIndexMismatchException(
-                    $"The embedded index holds {_otherModel.Count} vectors of another model than '{_modelKey}' (a rebuild for another model is running or this host is not on the index's model yet).");
+                    $"The embedded index holds {_otherModel.Count} vectors of another model than '{_modelKey}' "
+                    + "(a rebuild for another model is running or this host is not on the index's model yet).");
             return _vectors.Search(vector.Span, filter, limit, scoreThreshold);
         }
         finally

@@ -6,13 +6,16 @@ namespace PatternSync.Core.VectorIndex.Qdrant;
 
 /// <summary>
 /// Collections are named <c>{alias}-{model}-{dimensions}-{created}</c>, e.g.
-/// <c>pattern_embeddings-all-minilm-l6-v2-384-20261126204500</c>: ops can read what a collection holds,
+/// <c>pattern_embeddings-all-minilm-l6-v2-384-20261126204500123</c>: ops can read what a collection holds,
 /// and start-up can refuse one made by another model.
 /// </summary>
 public static partial class QdrantCollectionNames
 {
     public static string For(string alias, EmbeddingModel model, DateTimeOffset createdAt) =>
-        $"{alias}-{Slug(model.Name)}-{model.Dimensions}-{createdAt.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}";
+        $"{alias}-{Slug(model.Name)}-{model.Dimensions}-{Stamp(createdAt)}";
+
+    private static string Stamp(DateTimeOffset createdAt) =>
+        createdAt.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
 
     /// <summary>The model slug a collection name carries, or null for a name not made by <see cref="For"/>.</summary>
     public static string? ModelOf(string collection, string alias)

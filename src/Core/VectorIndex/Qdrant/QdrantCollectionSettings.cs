@@ -27,7 +27,10 @@ internal static class QdrantCollectionSettings
 
     private static QuantizationConfig Int8(QdrantOptions.QuantizationSettings quantization) => new()
     {
-        Scalar = new ScalarQuantization { Type = QuantizationType.Int8, Quantile = quantization.Quantile, AlwaysRam = quantization.AlwaysRam },
+        Scalar = new ScalarQuantization
+        {
+            Type = QuantizationType.Int8, Quantile = quantization.Quantile, AlwaysRam = quantization.AlwaysRam,
+        },
     };
 #pragma warning restore CS0612
 }

@@ -7,10 +7,8 @@ namespace PatternSync.Core.VectorIndex.Qdrant;
 public sealed partial class QdrantCollections
 {
     /// <summary>
-    /// Starts a rebuild: a new, empty collection for the current model, named by <see cref="BuildingAlias"/>
-    /// so that every writer (within <see cref="RoutesRefresh"/>) writes each change to it as well.
-    /// The live collection need not match the configured model: replacing one that does not is what a
-    /// rebuild after a change of embedder is for.
+    /// Starts a rebuild: a new, empty collection for the current model behind <see cref="BuildingAlias"/>, which every writer
+    /// also writes to (within <see cref="RoutesRefresh"/>). The live collection may be of another model: that is what a rebuild replaces.
     /// </summary>
     public async Task<string> BeginRebuildAsync(CancellationToken cancellationToken = default)
     {
@@ -55,7 +53,8 @@ public sealed partial class QdrantCollections
         await client.UpdateAliasesAsync(operations, cancellationToken: cancellationToken);
         LookAgain();
         LogSwitched(Alias, previous, collection);
-        if (dropPrevious && previous is not null && previous != collection) await client.DeleteCollectionAsync(previous, cancellationToken: cancellationToken);
+        if (dropPrevious && previous is not null && previous != collection)
+            await client.DeleteCollectionAsync(previous, cancellationToken: cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Information, "Switched Qdrant alias {Alias} from {Previous} to {Collection}")]

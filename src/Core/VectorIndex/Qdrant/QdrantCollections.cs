@@ -36,10 +36,8 @@ public sealed partial class QdrantCollections(
     internal sealed record Routes(string Read, IReadOnlyList<string> Writes);
 
     /// <summary>
-    /// The live alias, and the building alias while a rebuild for this embedder runs (looked up again every
-    /// <see cref="RoutesRefresh"/>). A rebuild for another embedder (a change of model) gets none of this
-    /// host's vectors; a host already on the model being built works on the new collection until the switch.
-    /// What an old-model host writes during the backfill, the rebuild's catch-up brings across after the switch.
+    /// The live alias, plus the building alias while a rebuild for this embedder runs (looked up every <see cref="RoutesRefresh"/>).
+    /// A rebuild for another model gets none of this host's vectors; its catch-up brings them across after the switch.
     /// </summary>
     internal async Task<Routes> RoutesAsync(CancellationToken cancellationToken)
     {
@@ -74,16 +72,17 @@ public sealed partial class QdrantCollections(
         };
     }
 
-    /// <summary>The alias matching searches; none while only the collection being built fits, which would leave patterns out without a word.</summary>
+    /// <summary>The alias matching searches; none while only the collection being built fits, which would silently miss patterns.</summary>
     internal async Task<string> SearchableAliasAsync(CancellationToken cancellationToken)
     {
         if ((await RoutesAsync(cancellationToken)).Read == BuildingAlias)
             throw new VectorIndexMismatchException(
-                $"The collection for '{model.Name}' is still being built (alias '{BuildingAlias}'); matching with this model starts at the switch.");
+                $"The collection for '{model.Name}' is still being built (alias '{BuildingAlias}'); "
+                + "matching with this model starts at the switch.");
         return Alias;
     }
 
-    /// <summary>Looks the aliases up now instead of waiting out <see cref="RoutesRefresh"/>; throws the mismatch an alias moved to.</summary>
+    /// <summary>Looks the aliases up now instead of waiting out <see cref="RoutesRefresh"/>; throws the mismatch it moved to.</summary>
     internal async Task LookAgainAsync(CancellationToken cancellationToken)
     {
         LookAgain();
@@ -138,10 +137,12 @@ public sealed partial class QdrantCollections(
         var info = await client.GetCollectionInfoAsync(collection, cancellationToken);
         var size = (int)info.Config.Params.VectorsConfig.Params.Size;
         var heldModel = QdrantCollectionNames.ModelOf(collection, Alias);
-        return _mismatches[collection] = size == model.Dimensions && (heldModel is null || heldModel == QdrantCollectionNames.Slug(model.Name))
+        var sameModel = heldModel is null || heldModel == QdrantCollectionNames.Slug(model.Name);
+        return _mismatches[collection] = size == model.Dimensions && sameModel
             ? null
-            : $"The Qdrant collection '{collection}' behind '{Alias}' holds {size}-dimensional vectors of model '{heldModel ?? "unknown"}', " +
-              $"but the configured embedder '{model.Name}' makes {model.Dimensions}-dimensional ones. Rebuild the index (reindex) for the new model.";
+            : $"The Qdrant collection '{collection}' behind '{Alias}' holds {size}-dimensional vectors " +
+              $"of model '{heldModel ?? "unknown"}', but the configured embedder '{model.Name}' makes " +
+              $"{model.Dimensions}-dimensional ones. Rebuild the index (reindex) for the new model.";
     }
 
     [LoggerMessage(LogLevel.Information, "Created Qdrant collection {Collection} behind alias {Alias}")]

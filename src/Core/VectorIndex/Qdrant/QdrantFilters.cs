@@ -35,7 +35,8 @@ internal static class QdrantFilters
         {
             var older = new QdrantRange { Lt = version + (includeSameVersion ? 1 : 0) };
             var guard = new Filter { Must = { HasId(id) } };
-            guard.Must.Add(new Condition { Filter = new Filter { Should = { Range(QdrantPayloads.Version, older), IsEmpty(QdrantPayloads.Version) } } });
+            var olderOrUnversioned = new Filter { Should = { Range(QdrantPayloads.Version, older), IsEmpty(QdrantPayloads.Version) } };
+            guard.Must.Add(new Condition { Filter = olderOrUnversioned });
             filter.Should.Add(new Condition { Filter = guard });
         }
         return filter;

@@ -13,7 +13,8 @@ public static class QdrantIndexExtensions
 {
     /// <summary>
     /// Registers the Qdrant client (gRPC), <see cref="QdrantPatternIndex"/> and <see cref="QdrantIndexRebuilds"/>
-    /// (keyed <see cref="VectorIndexProvider.Qdrant"/>), both over one <see cref="QdrantCollections"/>, so each sees an alias change at once.
+    /// (keyed <see cref="VectorIndexProvider.Qdrant"/>), both over one <see cref="QdrantCollections"/>,
+    /// so each sees an alias change at once.
     /// </summary>
     public static IHostApplicationBuilder AddQdrantPatternIndex(this IHostApplicationBuilder builder)
     {

@@ -17,13 +17,16 @@ public sealed class QdrantPatternIndex(QdrantClient client, QdrantCollections co
     /// <summary>Creates the collection and the alias on the first start; refuses a collection this embedder cannot use.</summary>
     public Task EnsureReadyAsync(CancellationToken cancellationToken = default) => collections.RoutesAsync(cancellationToken);
 
-    public async Task UpsertAsync(IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
+    public async Task UpsertAsync(
+        IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
     {
         if (points.Count == 0) return;
-        await client.UpsertNewerAsync((await collections.RoutesAsync(cancellationToken)).Writes, points, replaceSameVersion, cancellationToken);
+        var writes = (await collections.RoutesAsync(cancellationToken)).Writes;
+        await client.UpsertNewerAsync(writes, points, replaceSameVersion, cancellationToken);
     }
 
-    public async Task SetPayloadAsync(IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
+    public async Task SetPayloadAsync(
+        IReadOnlyCollection<PatternPayload> payloads, bool replaceSameVersion = false, CancellationToken cancellationToken = default)
     {
         if (payloads.Count == 0) return;
         // One payload per request in Qdrant's API; the guard filter keeps each one atomic.
@@ -49,15 +52,18 @@ public sealed class QdrantPatternIndex(QdrantClient client, QdrantCollections co
             await client.DeleteAsync(target, ids.ToList(), wait: true, cancellationToken: cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<Guid, IndexedPoint>> GetAsync(
+        IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         if (ids.Count == 0) return new Dictionary<Guid, IndexedPoint>();
-        var points = await client.RetrieveAsync((await collections.RoutesAsync(cancellationToken)).Read, ids.Select(id => (PointId)id).ToList(),
+        var read = (await collections.RoutesAsync(cancellationToken)).Read;
+        var points = await client.RetrieveAsync(read, ids.Select(id => (PointId)id).ToList(),
             StateSelector, false, cancellationToken: cancellationToken);
         return points.Select(ToIndexedPoint).ToDictionary(p => p.PatternId);
     }
 
-    public async IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IReadOnlyList<IndexedPoint>> ScrollAsync(
+        int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var collection = (await collections.RoutesAsync(cancellationToken)).Read;
         PointId? offset = null;
@@ -70,7 +76,9 @@ public sealed class QdrantPatternIndex(QdrantClient client, QdrantCollections co
         } while (offset is not null);
     }
 
-    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(
+        ReadOnlyMemory<float> vector, PatternFilter filter, int limit, float scoreThreshold,
+        CancellationToken cancellationToken = default)
     {
         var alias = await collections.SearchableAliasAsync(cancellationToken);
         IReadOnlyList<ScoredPoint> points;
@@ -91,8 +99,8 @@ public sealed class QdrantPatternIndex(QdrantClient client, QdrantCollections co
     }
 
     public async Task<long> CountAsync(PatternFilter? filter = null, CancellationToken cancellationToken = default) =>
-        (long)await client.CountAsync((await collections.RoutesAsync(cancellationToken)).Read, filter is null ? null : QdrantFilters.Search(filter),
-            exact: true, cancellationToken: cancellationToken);
+        (long)await client.CountAsync((await collections.RoutesAsync(cancellationToken)).Read,
+            filter is null ? null : QdrantFilters.Search(filter), exact: true, cancellationToken: cancellationToken);
 
     public async Task<VectorIndexInfo> GetInfoAsync(CancellationToken cancellationToken = default)
     {
@@ -100,7 +108,8 @@ public sealed class QdrantPatternIndex(QdrantClient client, QdrantCollections co
         if (live is null) throw new VectorIndexMismatchException($"The Qdrant alias '{collections.Alias}' does not exist yet.");
         var info = await client.GetCollectionInfoAsync(live, cancellationToken);
         return new VectorIndexInfo(collections.Alias, live, info.Status.ToString(), (long)info.PointsCount, (long)info.IndexedVectorsCount,
-            (int)info.Config.Params.VectorsConfig.Params.Size, building is null ? null : await RebuildProgressAsync(building, cancellationToken));
+            (int)info.Config.Params.VectorsConfig.Params.Size,
+            building is null ? null : await RebuildProgressAsync(building, cancellationToken));
     }
 
     private async Task<IndexRebuild?> RebuildProgressAsync(string collection, CancellationToken cancellationToken)

@@ -3,11 +3,11 @@ using Qdrant.Client.Grpc;
 
 namespace PatternSync.Core.VectorIndex.Qdrant;
 
-/// <summary>The version-guarded upsert every write of points uses: the sync's, into each collection it writes, and a rebuild's backfill.</summary>
+/// <summary>The version-guarded upsert every write of points uses: the sync's, into each collection it writes, and a backfill's.</summary>
 internal static class QdrantUpserts
 {
-    public static async Task UpsertNewerAsync(this QdrantClient client, IEnumerable<string> collections, IReadOnlyCollection<PatternPoint> points,
-        bool replaceSameVersion, CancellationToken cancellationToken)
+    public static async Task UpsertNewerAsync(this QdrantClient client, IEnumerable<string> collections,
+        IReadOnlyCollection<PatternPoint> points, bool replaceSameVersion, CancellationToken cancellationToken)
     {
         if (points.Count == 0) return;
         var structs = points.Select(ToPointStruct).ToList();
