@@ -1,4 +1,5 @@
 using PatternSync.Core.Persistence;
+using PatternSync.PatternApi;
 using PatternSync.PatternApi.Apis;
 using PatternSync.PatternApi.Extensions;
 using PatternSync.PatternApi.Http;
@@ -11,18 +12,8 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 var app = builder.Build();
 
-// `PatternSync.PatternApi migrate`: apply the migrations and exit (the deploy step).
-if (args is ["migrate", ..])
-{
-    await app.Services.MigratePatternDatabaseAsync();
-    return;
-}
-// `PatternSync.PatternApi keys create|list|revoke ...`: manage API keys and exit.
-if (args is ["keys", ..])
-{
-    Environment.ExitCode = await ApiKeyCommands.RunAsync(app.Services, args[1..]);
-    return;
-}
+if (await ApiCommands.TryRunAsync(app.Services, args)) return;
+
 await app.Services.MigrateIfConfiguredAsync();
 
 var probes = app.UseServiceDefaults();

@@ -37,7 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     public PatternDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<PatternDbContext>().UsePatternStore(ConnectionString).Options);
+        new(new DbContextOptionsBuilder<PatternDbContext>().UsePatternDatabase(ConnectionString).Options);
 
     /// <summary>Empties every table the application writes.</summary>
     public Task ResetAsync() => ExecuteAsync("TRUNCATE success_patterns, outbox_messages, idempotent_requests RESTART IDENTITY");

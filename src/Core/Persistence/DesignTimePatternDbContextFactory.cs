@@ -8,6 +8,6 @@ internal sealed class DesignTimePatternDbContextFactory : IDesignTimeDbContextFa
 {
     public PatternDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PatternDbContext>()
-            .UsePatternStore("Host=127.0.0.1;Port=55432;Username=postgres;Database=patternsync")
+            .UsePatternDatabase("Host=127.0.0.1;Port=55432;Username=postgres;Database=patternsync")
             .Options);
 }

@@ -23,19 +23,19 @@ public static class PatternDatabaseExtensions
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).EnableDynamicJson().Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration("Database");
-        builder.Services.AddDbContextPool<PatternDbContext>(options => options.UsePatternStore(dataSource));
+        builder.Services.AddDbContextPool<PatternDbContext>(options => options.UsePatternDatabase(dataSource));
         return builder;
     }
 
     /// <summary>The one place <see cref="PatternDbContext"/>'s provider and naming convention are chosen.</summary>
-    public static T UsePatternStore<T>(this T options, NpgsqlDataSource dataSource) where T : DbContextOptionsBuilder
+    public static T UsePatternDatabase<T>(this T options, NpgsqlDataSource dataSource) where T : DbContextOptionsBuilder
     {
         options.UseNpgsql(dataSource).UseSnakeCaseNamingConvention();
         return options;
     }
 
-    /// <inheritdoc cref="UsePatternStore{T}(T, NpgsqlDataSource)"/>
-    public static T UsePatternStore<T>(this T options, string connectionString) where T : DbContextOptionsBuilder
+    /// <inheritdoc cref="UsePatternDatabase{T}(T, NpgsqlDataSource)"/>
+    public static T UsePatternDatabase<T>(this T options, string connectionString) where T : DbContextOptionsBuilder
     {
         options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
         return options;
