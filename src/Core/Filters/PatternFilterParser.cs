@@ -13,9 +13,7 @@ namespace PatternSync.Core.Filters;
 public static class PatternFilterParser
 {
     public const int MaxValues = 50;
-    public const int MaxPatternTypeLength = 64;
     public const int MaxStatusLength = 16;
-    public const int MaxTagLength = 64;
 
     public static readonly IReadOnlyList<string> JsonFields =
         ["pattern_types", "statuses", "tags", "all_tags", "min_quality_score", "min_success_rate"];
@@ -58,9 +56,9 @@ public static class PatternFilterParser
         if (statuses.Any(s => !PatternStatus.IsKnown(s))) fail(statusesPath, $"must hold only: {string.Join(", ", PatternStatus.All)}.");
         return new PatternFilter
         {
-            PatternTypes = RequestFields.Strings(values.PatternTypes, typesPath, MaxValues, MaxPatternTypeLength, fail),
+            PatternTypes = RequestFields.Strings(values.PatternTypes, typesPath, MaxValues, PatternLimits.MaxPatternTypeLength, fail),
             Statuses = statuses,
-            Tags = RequestFields.Strings(values.Tags, tagsPath, MaxValues, MaxTagLength, fail)
+            Tags = RequestFields.Strings(values.Tags, tagsPath, MaxValues, PatternLimits.MaxTagLength, fail)
                 .Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList(),
             AllTags = values.AllTags,
             MinQualityScore = values.MinQualityScore,

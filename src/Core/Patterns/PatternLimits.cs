@@ -1,4 +1,4 @@
-namespace PatternSync.PatternApi.Patterns;
+namespace PatternSync.Core.Patterns;
 
 /// <summary>What a pattern may hold; docs/api.md "Limits" lists the same numbers.</summary>
 public static class PatternLimits
@@ -8,6 +8,7 @@ public static class PatternLimits
     public const int MaxDescriptionLength = 4000;
     public const int MaxTags = 32;
     public const int MaxTagLength = 64;
+    public const int MaxPatternTypeLength = 64;
     public const int MaxDocumentBytes = 64 * 1024;
     public const int MaxSteps = 100;
     public const int MaxStepLength = 2000;
