@@ -3,7 +3,7 @@ using PatternSync.PatternApi.Security;
 
 namespace PatternSync.PatternApi;
 
-/// <summary>The API host's one-shot commands: <c>migrate</c> (the deploy step) and <c>keys ...</c>; each runs and the process exits.</summary>
+/// <summary>The API host's one-shot commands: <c>migrate</c> (the deploy step) and <c>keys ...</c>.</summary>
 public static class ApiCommands
 {
     /// <returns>Whether <paramref name="args"/> named a command (it has run and set the exit code).</returns>
