@@ -12,12 +12,9 @@ using PatternSync.SyncWorker.Sync;
 namespace PatternSync.SyncWorker.Reconciliation;
 
 /// <summary>
-/// Compares PostgreSQL with the index and repairs the drift (<see cref="Drift"/>). A first pass reads both sides
-/// page by page (the index without vectors); the ids it finds drifted are looked at again, and only drift still
-/// there is counted and repaired, so a change that landed during the scan is not reported. Repairs go through the
-/// same synchronizer as the events, one pattern at a time when a batch fails, so one poison pattern cannot keep its
-/// neighbours broken. An index of another model is rebuilt only for the model the index is meant to hold
-/// (<see cref="IndexModelTarget"/>). Idempotent: a second run over a repaired index finds nothing.
+/// Compares PostgreSQL with the index and repairs the <see cref="Drift"/>: drift found by the scan is looked at again
+/// and only what is still there is counted, so a change landing mid-scan is not reported; a failed repair batch is
+/// retried one pattern at a time, so one poison pattern cannot keep its neighbours broken.
 /// </summary>
 public sealed partial class Reconciler(
     PatternDbContext db, NpgsqlDataSource dataSource, IPatternVectorIndex index, PatternSynchronizer synchronizer,
