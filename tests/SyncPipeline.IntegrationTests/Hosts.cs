@@ -26,11 +26,10 @@ public sealed class ApiHost(PipelineFixture pipeline) : WebApplicationFactory<Pr
 
 /// <summary>
 /// A sync worker, in-process; its embedder (the pipeline's unless given) counts texts, may be slowed down, and fails on a
-/// poison text. <paramref name="configure"/> adds settings or services of one test.
+/// poison text.
 /// </summary>
 public sealed class WorkerHost(
-    PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null,
-    Action<IWebHostBuilder>? configure = null)
+    PipelineFixture pipeline, TimeSpan embedDelay, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
     : WebApplicationFactory<worker::Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -44,7 +43,6 @@ public sealed class WorkerHost(
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
                 new PoisonEmbeddingGenerator(new CountingEmbeddingGenerator(batching, embedDelay)));
         });
-        configure?.Invoke(builder);
     }
 
     public WorkerHost Start()

@@ -1,31 +1,15 @@
 extern alias worker;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Quartz;
 using worker::PatternSync.SyncWorker.Reconciliation;
 
 namespace SyncPipeline.IntegrationTests;
 
-/// <summary>The reconciliation schedule and options come from the options system alone, validated at start.</summary>
-[Collection(PostgresPipeline.Name)]
-public sealed class ReconciliationScheduleTests(PostgresPipelineFixture pipeline)
+/// <summary>The reconciliation options as the worker registers them: validated, old key still read.</summary>
+public sealed class ReconciliationOptionsTests
 {
-    [Fact]
-    public async Task The_schedule_starts_after_the_initial_delay_the_options_resolve_to()
-    {
-        await using var worker = new WorkerHost(pipeline, TimeSpan.Zero, configure: builder => builder.ConfigureTestServices(services =>
-            services.PostConfigure<ReconciliationOptions>(options => options.InitialDelay = TimeSpan.FromHours(20)))).Start();
-
-        var scheduler = await worker.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var trigger = await scheduler.GetTrigger(ReconciliationJob.Schedule);
-
-        Assert.NotNull(trigger);
-        Assert.InRange(trigger.StartTimeUtc - DateTimeOffset.UtcNow, TimeSpan.FromHours(19.9), TimeSpan.FromHours(20));
-    }
-
     [Fact]
     public void The_old_rebuild_key_is_still_read()
     {
