@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PatternSync.Contracts;
+using PatternSync.PatternApi.Security;
 using PatternSync.Testing;
 
 namespace PatternApi.FunctionalTests;
@@ -83,6 +85,23 @@ public sealed class PatternOutcomeTests(PatternApiFixture api) : IClassFixture<P
     }
 
     [Fact]
+    public async Task A_retried_or_refused_outcome_with_an_idempotency_key_writes_no_second_row()
+    {
+        var id = await CreateAsync();
+        var body = new JsonObject { ["success"] = true, ["match_id"] = Guid.NewGuid().ToString() };
+
+        var first = await PostAsync(id, body, idempotencyKey: "outcome-1");
+        var retry = await PostAsync(id, body, idempotencyKey: "outcome-1");
+        var reused = await PostAsync(id, new JsonObject { ["success"] = false }, idempotencyKey: "outcome-1");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, retry.StatusCode));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        await using var db = api.Database.CreateDbContext();
+        Assert.Equal(1, await db.Outcomes.CountAsync(o => o.PatternId == id));
+        Assert.Equal(1, (await db.Patterns.SingleAsync(p => p.PatternId == id)).MatchCount);
+    }
+
+    [Fact]
     public async Task The_listing_pages_through_25_outcomes_newest_first_without_gaps_or_repeats()
     {
         var id = await CreateAsync();
@@ -135,8 +154,12 @@ public sealed class PatternOutcomeTests(PatternApiFixture api) : IClassFixture<P
 
     private async Task<Guid> CreateAsync() => (await _client.CreateAsync(PatternBodies.Example()))["pattern_id"]!.GetValue<Guid>();
 
-    private Task<HttpResponseMessage> PostAsync(Guid id, JsonObject body) =>
-        _client.PostAsync($"/api/v1/patterns/{id}/outcomes", PatternRequests.Json(body));
+    private Task<HttpResponseMessage> PostAsync(Guid id, JsonObject body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/patterns/{id}/outcomes") { Content = PatternRequests.Json(body) };
+        if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        return _client.SendAsync(request);
+    }
 
     private async Task AssertNothingWrittenAsync(Guid id)
     {
@@ -145,5 +168,27 @@ public sealed class PatternOutcomeTests(PatternApiFixture api) : IClassFixture<P
         Assert.Equal((0, 1), (pattern.MatchCount, pattern.Version));
         Assert.False(await db.Outcomes.AnyAsync(o => o.PatternId == id));
         Assert.False(await db.OutboxMessages.AnyAsync(m => m.MessageType == nameof(PatternOutcomeRecorded)));
+    }
+}
+
+/// <summary>With API keys on, an outcome row names the key that reported it by its prefix, as logs do.</summary>
+public sealed class KeyedPatternOutcomeTests(KeyedApiFixture api) : IClassFixture<KeyedApiFixture>
+{
+    [Fact]
+    public async Task The_outcome_row_and_its_listing_name_the_reporting_key()
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var (key, value) = await scope.ServiceProvider.GetRequiredService<ApiKeyStore>()
+            .CreateAsync($"outcomes {Guid.NewGuid():N}", Scopes.All, CancellationToken.None);
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, value);
+        var id = (await client.CreateAsync(PatternBodies.Example($"Keyed {Guid.NewGuid():N}")))["pattern_id"]!.GetValue<Guid>();
+
+        var outcome = PatternRequests.Json(new JsonObject { ["success"] = true });
+        var response = await client.PostAsync($"/api/v1/patterns/{id}/outcomes", outcome);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/patterns/{id}/outcomes"))!;
+        Assert.Equal(key.Prefix, page["items"]![0]!["caller"]!.GetValue<string>());
     }
 }
