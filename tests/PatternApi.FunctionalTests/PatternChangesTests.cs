@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatternSync.Contracts;
+using PatternSync.Core.Patterns;
 using PatternSync.PatternApi.Patterns;
 using PatternSync.Testing;
 
@@ -18,8 +19,8 @@ public sealed class PatternChangesTests(PatternApiFixture api) : IClassFixture<P
         var created = await ChangeAsync(changes => changes.CreateAsync(PatternBodies.Example(), key: null, CancellationToken.None));
         var id = Assert.IsType<PatternChangeResult.Written>(created).Pattern.PatternId;
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8)
-            .Select(i => ChangeAsync(changes => changes.RecordOutcomeAsync(id, success: i % 4 != 0, key: null, CancellationToken.None))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => ChangeAsync(changes =>
+            changes.RecordOutcomeAsync(id, new OutcomeReport(i % 4 != 0), caller: null, key: null, CancellationToken.None))));
 
         Assert.All(outcomes, outcome => Assert.IsType<PatternChangeResult.Written>(outcome));
         await using var db = api.Database.CreateDbContext();

@@ -40,7 +40,8 @@ public sealed class TestDatabase : IAsyncDisposable
         new(new DbContextOptionsBuilder<PatternDbContext>().UsePatternDatabase(ConnectionString).Options);
 
     /// <summary>Empties every table the application writes.</summary>
-    public Task ResetAsync() => ExecuteAsync("TRUNCATE success_patterns, outbox_messages, idempotent_requests RESTART IDENTITY");
+    public Task ResetAsync() =>
+        ExecuteAsync("TRUNCATE success_patterns, pattern_outcomes, outbox_messages, idempotent_requests RESTART IDENTITY");
 
     public async Task ExecuteAsync(string sql)
     {

@@ -11,9 +11,9 @@ public sealed class SuccessPatternTests
     {
         var pattern = Pattern();
 
-        pattern.RecordOutcome(success: true, Now.AddMinutes(-1));
-        pattern.RecordOutcome(success: true, Now.AddMinutes(-1));
-        pattern.RecordOutcome(success: false, Now);
+        pattern.RecordOutcome(new OutcomeReport(Success: true), caller: null, Now.AddMinutes(-1));
+        pattern.RecordOutcome(new OutcomeReport(Success: true), caller: null, Now.AddMinutes(-1));
+        pattern.RecordOutcome(new OutcomeReport(Success: false), caller: null, Now);
 
         Assert.Equal((3, 2, 1, 0.666667), (pattern.MatchCount, pattern.SuccessCount, pattern.FailureCount, pattern.SuccessRate));
         Assert.Equal(Now, pattern.LastMatchedAt);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using PatternSync.Testing;
 
 namespace SyncPipeline.IntegrationTests;
@@ -39,6 +40,33 @@ public abstract class EventContractTests(PipelineFixture pipeline)
         });
         Assert.Equal(["status"], mine[1].Body["changed_fields"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.Equal("deprecated", mine[2].Body["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_outcome_event_carries_its_match_id_or_null()
+    {
+        var client = pipeline.Api.CreateClient();
+        var exchange = $"{pipeline.ExchangePrefix}PatternSync.Contracts:PatternOutcomeRecorded";
+        await using var queue = await RawEventQueue.BindAsync(pipeline.RabbitMq.Host, pipeline.RabbitMq.Port, [exchange]);
+        var id = await pipeline.CreatePatternAsync(client, "Circuit breaker around the payment provider");
+        var matchId = Guid.NewGuid();
+
+        var outcomes = $"/api/v1/patterns/{id}/outcomes";
+        (await client.PostAsJsonAsync(outcomes, new { success = true, match_id = matchId })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync(outcomes, new { success = false })).EnsureSuccessStatusCode();
+
+        var events = new List<RawEvent>();
+        await Eventually.UntilAsync(async () =>
+        {
+            events.AddRange(await queue.DrainAsync());
+            return events.Count(e => e.Body["pattern_id"]?.GetValue<Guid>() == id) == 2;
+        }, PipelineFixture.Settle, "two outcome events for the pattern");
+
+        var mine = events.Where(e => e.Body["pattern_id"]!.GetValue<Guid>() == id)
+            .OrderBy(e => e.Body["version"]!.GetValue<int>()).ToList();
+        Assert.Equal(matchId, mine[0].Body["match_id"]!.GetValue<Guid>());
+        Assert.True(mine[1].Body.ContainsKey("match_id"));
+        Assert.Null(mine[1].Body["match_id"]);
     }
 }
 

@@ -31,13 +31,13 @@ public static class OutboxMessageFactory
             Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = now,
         }, now);
 
-    public static OutboxMessage OutcomeRecorded(SuccessPattern pattern, bool success, DateTimeOffset now) =>
+    public static OutboxMessage OutcomeRecorded(SuccessPattern pattern, PatternOutcome outcome) =>
         For(new PatternOutcomeRecorded
         {
             PatternId = pattern.PatternId, Version = pattern.Version, PatternType = pattern.PatternType,
-            Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = now,
-            Success = success, MatchCount = pattern.MatchCount, SuccessRate = pattern.SuccessRate,
-        }, now);
+            Name = pattern.Name, Tags = pattern.Tags, Status = pattern.Status, OccurredAt = outcome.RecordedAt,
+            Success = outcome.Success, MatchCount = pattern.MatchCount, SuccessRate = pattern.SuccessRate, MatchId = outcome.MatchId,
+        }, outcome.RecordedAt);
 
     private static OutboxMessage For(PatternEvent patternEvent, DateTimeOffset now) => new()
     {

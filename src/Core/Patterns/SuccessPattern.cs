@@ -53,13 +53,18 @@ public sealed class SuccessPattern
         ContentHash = PatternEmbeddingText.Hash(PatternEmbeddingText.Compose(this));
     }
 
-    /// <summary>Counts one use of the pattern and recomputes its success rate.</summary>
-    public void RecordOutcome(bool success, DateTimeOffset now)
+    /// <summary>Counts one use of the pattern, recomputes its success rate and returns the outcome's row, to be saved with it.</summary>
+    public PatternOutcome RecordOutcome(OutcomeReport report, string? caller, DateTimeOffset now)
     {
         MatchCount++;
-        if (success) SuccessCount++;
+        if (report.Success) SuccessCount++;
         else FailureCount++;
         SuccessRate = Math.Round((double)SuccessCount / (SuccessCount + FailureCount), 6);
         LastMatchedAt = now;
+        return new PatternOutcome
+        {
+            PatternId = PatternId, Success = report.Success, MatchId = report.MatchId, Notes = report.Notes,
+            RecordedAt = now, Caller = caller,
+        };
     }
 }

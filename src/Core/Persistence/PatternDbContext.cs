@@ -10,6 +10,7 @@ namespace PatternSync.Core.Persistence;
 public sealed class PatternDbContext(DbContextOptions<PatternDbContext> options) : DbContext(options)
 {
     public DbSet<SuccessPattern> Patterns => Set<SuccessPattern>();
+    public DbSet<PatternOutcome> Outcomes => Set<PatternOutcome>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

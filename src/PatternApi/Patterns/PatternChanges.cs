@@ -62,9 +62,12 @@ public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, Idem
         return new PatternChangeResult.Deleted();
     }
 
-    /// <summary>One use of the pattern; the row lock makes concurrent outcomes take turns, so none is lost.</summary>
+    /// <summary>
+    /// One use of the pattern: its counters and its outcome row, in one transaction; the row lock makes concurrent outcomes
+    /// take turns, so none is lost. <paramref name="caller"/> is the reporting key's prefix, null when keys are off.
+    /// </summary>
     public Task<PatternChangeResult> RecordOutcomeAsync(
-        Guid id, bool success, IdempotentWrites.Request? key, CancellationToken cancellationToken) =>
+        Guid id, OutcomeReport report, string? caller, IdempotentWrites.Request? key, CancellationToken cancellationToken) =>
         idempotency.OnceAsync(key, async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -72,9 +75,10 @@ public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, Idem
             if (pattern is null) return refusal!;
 
             var now = clock.GetUtcNowForPostgres();
-            pattern.RecordOutcome(success, now);
+            var outcome = pattern.RecordOutcome(report, caller, now);
             pattern.MarkChanged(now);
-            var message = OutboxMessageFactory.OutcomeRecorded(pattern, success, now);
+            db.Outcomes.Add(outcome);
+            var message = OutboxMessageFactory.OutcomeRecorded(pattern, outcome);
             return await SaveAsync(pattern, message, key, transaction, cancellationToken);
         }, cancellationToken);
 

@@ -46,10 +46,7 @@ public sealed record PatternListQuery(
         if (!SortKeys.Contains(sort))
             Fail("sort", $"must be one of {string.Join(", ", SortKeys)}, optionally prefixed with '-' for descending.");
 
-        var limit = DefaultLimit;
-        if (query.ContainsKey("limit") &&
-            (!int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
-            Fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
+        var limit = ReadLimit(query, Fail);
 
         Position? after = null;
         if (query.ContainsKey("cursor"))
@@ -60,6 +57,26 @@ public sealed record PatternListQuery(
 
         if (errors.Any) return (null, errors.ToDictionary());
         return (new PatternListQuery(filter, sort, descending, after, limit), errors.ToDictionary());
+    }
+
+    /// <summary>The <c>limit</c> of a cursor-paged listing: 1 to <see cref="MaxLimit"/>, <see cref="DefaultLimit"/> when absent.</summary>
+    public static int ReadLimit(IQueryCollection query, Action<string, string> fail)
+    {
+        if (!query.ContainsKey("limit")) return DefaultLimit;
+        if (int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+            return limit;
+        fail("limit", $"must be a whole number from 1 to {MaxLimit}.");
+        return DefaultLimit;
+    }
+
+    /// <summary>An opaque cursor of a listing: its position as base64url JSON.</summary>
+    public static string EncodeCursor<T>(T position) => WebEncoders.Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(position));
+
+    /// <summary>The position <see cref="EncodeCursor"/> wrote, or null when the text is not a cursor.</summary>
+    public static T? DecodeCursor<T>(string text) where T : class
+    {
+        try { return JsonSerializer.Deserialize<T>(WebEncoders.Base64UrlDecode(text)); }
+        catch (Exception e) when (e is FormatException or JsonException) { return null; }
     }
 
     public IQueryable<SuccessPattern> Apply(IQueryable<SuccessPattern> patterns)
@@ -116,16 +133,13 @@ public sealed record PatternListQuery(
             "quality_score" => last.QualityScore.ToString("R", CultureInfo.InvariantCulture),
             _ => last.Name,
         };
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Cursor((Descending ? "-" : "") + Sort, value, last.PatternId));
-        return WebEncoders.Base64UrlEncode(json);
+        return EncodeCursor(new Cursor((Descending ? "-" : "") + Sort, value, last.PatternId));
     }
 
     /// <summary>The position a cursor of this sort holds, or null when it is not one that <see cref="NextCursor"/> wrote.</summary>
     private static Position? ReadCursor(string text, string sortText)
     {
-        Cursor? cursor;
-        try { cursor = JsonSerializer.Deserialize<Cursor>(WebEncoders.Base64UrlDecode(text)); }
-        catch (Exception e) when (e is FormatException or JsonException) { return null; }
+        var cursor = DecodeCursor<Cursor>(text);
         if (cursor?.Value is not { } value || cursor.Sort != sortText) return null;
         return sortText.TrimStart('-') switch
         {

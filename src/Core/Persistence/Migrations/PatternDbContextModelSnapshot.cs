@@ -143,6 +143,50 @@ namespace PatternSync.Core.Persistence.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("PatternSync.Core.Patterns.PatternOutcome", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Caller")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("caller");
+
+                    b.Property<Guid?>("MatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("match_id");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("notes");
+
+                    b.Property<Guid>("PatternId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pattern_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<bool>("Success")
+                        .HasColumnType("boolean")
+                        .HasColumnName("success");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pattern_outcomes");
+
+                    b.HasIndex("PatternId", "Id")
+                        .HasDatabaseName("ix_pattern_outcomes_pattern_id_id");
+
+                    b.ToTable("pattern_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("PatternSync.Core.Patterns.SuccessPattern", b =>
                 {
                     b.Property<Guid>("PatternId")
@@ -328,7 +372,8 @@ namespace PatternSync.Core.Persistence.Migrations
 
                     b.Property<int>("ModelMismatch")
                         .HasColumnType("integer")
-                        .HasColumnName("wrong_dimension");
+                        .HasColumnName("wrong_dimension")
+                        .HasJsonPropertyName("wrong_dimension");
 
                     b.Property<int>("Orphans")
                         .HasColumnType("integer")
@@ -443,6 +488,16 @@ namespace PatternSync.Core.Persistence.Migrations
                         .HasDatabaseName("ix_api_keys_prefix");
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("PatternSync.Core.Patterns.PatternOutcome", b =>
+                {
+                    b.HasOne("PatternSync.Core.Patterns.SuccessPattern", null)
+                        .WithMany()
+                        .HasForeignKey("PatternId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pattern_outcomes_success_patterns_pattern_id");
                 });
 #pragma warning restore 612, 618
         }
