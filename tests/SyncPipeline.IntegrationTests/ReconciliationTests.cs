@@ -231,10 +231,35 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
         Assert.InRange(saved.Error!.Length, 1999, 2000);
     }
 
+    [Fact]
+    public async Task A_run_cancelled_by_a_stopping_worker_is_saved_as_failed_not_left_running()
+    {
+        using var stopping = new CancellationTokenSource();
+        var index = new IndexWithHooks(pipeline.Index)
+        {
+            AfterScroll = () =>
+            {
+                stopping.Cancel();
+                stopping.Token.ThrowIfCancellationRequested();
+                return Task.CompletedTask;
+            },
+        };
+        await using var db = pipeline.Database.CreateDbContext();
+        var before = await db.ReconciliationRuns.MaxAsync(r => (long?)r.Id) ?? 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => RunReconcilerAsync(index, pipeline.Embedder, cancellationToken: stopping.Token));
+
+        var saved = await db.ReconciliationRuns.AsNoTracking().SingleAsync(r => r.Id > before);
+        Assert.Equal("failed", saved.Status);
+        Assert.NotNull(saved.FinishedAt);
+        Assert.StartsWith("Cancelled", saved.Error);
+    }
+
     /// <summary>Runs a reconciler of the worker's parts, on this index and embedder.</summary>
     private async Task<ReconciliationRun> RunReconcilerAsync(IPatternVectorIndex index,
         Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embedder,
-        ReconciliationOptions? options = null)
+        ReconciliationOptions? options = null, CancellationToken cancellationToken = default)
     {
         await using var scope = pipeline.Worker.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -246,7 +271,7 @@ public abstract class ReconciliationTests(PipelineFixture pipeline)
             services.GetRequiredService<IndexModelTarget>(),
             options is null ? services.GetRequiredService<IOptions<ReconciliationOptions>>() : Options.Create(options), TimeProvider.System,
             services.GetRequiredService<ILogger<Reconciler>>());
-        return await reconciler.RunAsync("request", CancellationToken.None);
+        return await reconciler.RunAsync("request", cancellationToken);
     }
 
     /// <summary>Leaves the index holding vectors of another model, as a change of embedder does.</summary>

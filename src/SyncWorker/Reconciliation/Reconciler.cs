@@ -41,17 +41,30 @@ public sealed partial class Reconciler(
             run.Status = "failed";
             run.Error = Shorten(e.Message);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A stopping worker still closes its run, so the report never shows one "running" forever.
+            run.Status = "failed";
+            run.Error = "Cancelled: the worker stopped before the run finished.";
+            await FinishAsync(run);
+            throw;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             run.Status = "failed";
             run.Error = Shorten(e.Message);
         }
+        await FinishAsync(run);
+        return run;
+    }
+
+    private async Task FinishAsync(ReconciliationRun run)
+    {
         run.FinishedAt = clock.GetUtcNowForPostgres();
         await db.SaveChangesAsync(CancellationToken.None);
         ReconciliationMetrics.Record(run);
         LogRun(run.Id, run.Status, run.Missing, run.StaleVersion, run.StalePayload, run.Orphans, run.ModelMismatch,
             run.Repaired, run.Failed);
-        return run;
     }
 
     /// <summary>
