@@ -10,6 +10,9 @@ namespace PatternSync.Core.Serialization;
 /// </summary>
 public static class RequestFields
 {
+    /// <summary>Whether free text holds a control character other than a line break or a tab.</summary>
+    public static bool HasControlCharacters(string text) => text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r');
+
     /// <summary>A JSON array's elements as strings, null where one is not a string; empty when the field is absent.</summary>
     public static IReadOnlyList<string?> JsonStringArray(JsonObject body, string field, string path, Action<string, string> fail)
     {

@@ -95,7 +95,7 @@ public sealed record MatchRequest(
         var text = node.GetValue<string>().Trim();
         if (required && text.Length == 0) return Failed(() => fail(field, "must not be empty."));
         if (text.Length > maxLength) return Failed(() => fail(field, $"must be at most {maxLength} characters."));
-        if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
+        if (RequestFields.HasControlCharacters(text))
             return Failed(() => fail(field, "must not contain control characters."));
         return text;
     }

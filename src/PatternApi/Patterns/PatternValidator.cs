@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PatternSync.Core.Patterns;
+using PatternSync.Core.Serialization;
 using PatternSync.PatternApi.Http;
 
 namespace PatternSync.PatternApi.Patterns;
@@ -78,7 +79,7 @@ public static partial class PatternValidator
         if (description is null) return null;
         if (description.Length is 0 or > PatternLimits.MaxDescriptionLength)
             fail("description", $"must be 1 to {PatternLimits.MaxDescriptionLength} characters.");
-        if (description.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
+        if (RequestFields.HasControlCharacters(description))
             fail("description", "must not contain control characters other than line breaks and tabs.");
         return description;
     }
