@@ -32,7 +32,7 @@ public static class PatternFilterParser
             RequestFields.JsonStringArray(filters, "pattern_types", path + "pattern_types", fail),
             RequestFields.JsonStringArray(filters, "statuses", path + "statuses", fail),
             RequestFields.JsonStringArray(filters, "tags", path + "tags", fail),
-            JsonBool(filters, "all_tags", path + "all_tags", fail),
+            RequestFields.JsonBool(filters, "all_tags", path + "all_tags", fail),
             RequestFields.JsonRatio(filters, "min_quality_score", path + "min_quality_score", fail),
             RequestFields.JsonRatio(filters, "min_success_rate", path + "min_success_rate", fail));
         return Check(values, path + "pattern_types", path + "statuses", path + "tags", fail);
@@ -64,18 +64,5 @@ public static class PatternFilterParser
             MinQualityScore = values.MinQualityScore,
             MinSuccessRate = values.MinSuccessRate,
         };
-    }
-
-    private static bool JsonBool(JsonObject body, string field, string path, Action<string, string> fail)
-    {
-        switch (body[field]?.GetValueKind())
-        {
-            case null: return false;
-            case JsonValueKind.True: return true;
-            case JsonValueKind.False: return false;
-            default:
-                fail(path, "must be true or false.");
-                return false;
-        }
     }
 }

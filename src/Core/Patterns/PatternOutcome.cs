@@ -21,4 +21,8 @@ public sealed class PatternOutcome
     public DateTimeOffset RecordedAt { get; set; }
     /// <summary>The API key's prefix that reported it; null when keys are off.</summary>
     public string? Caller { get; set; }
+    /// <summary>The query embedding of the match it answers (copied from its record), null when none is known.</summary>
+    public float[]? QueryEmbedding { get; set; }
+    /// <summary>The model key of <see cref="QueryEmbedding"/>: only vectors of the current model are compared.</summary>
+    public string? EmbeddingModel { get; set; }
 }

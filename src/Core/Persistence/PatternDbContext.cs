@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PatternSync.Core.Idempotency;
+using PatternSync.Core.Matching;
 using PatternSync.Core.Outbox;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.Reconciliation;
@@ -11,6 +12,7 @@ public sealed class PatternDbContext(DbContextOptions<PatternDbContext> options)
 {
     public DbSet<SuccessPattern> Patterns => Set<SuccessPattern>();
     public DbSet<PatternOutcome> Outcomes => Set<PatternOutcome>();
+    public DbSet<MatchRecord> MatchRecords => Set<MatchRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

@@ -45,6 +45,20 @@ public static class RequestFields
         JsonObject body, string field, string path, int maxCount, int maxLength, Action<string, string> fail) =>
         Strings(JsonStringArray(body, field, path, fail), path, maxCount, maxLength, fail);
 
+    /// <summary>A JSON boolean; false when the field is absent.</summary>
+    public static bool JsonBool(JsonObject body, string field, string path, Action<string, string> fail)
+    {
+        switch (body[field]?.GetValueKind())
+        {
+            case null: return false;
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            default:
+                fail(path, "must be true or false.");
+                return false;
+        }
+    }
+
     /// <summary>A JSON number from 0 to 1, or null when the field is absent.</summary>
     public static double? JsonRatio(JsonObject body, string field, string path, Action<string, string> fail)
     {

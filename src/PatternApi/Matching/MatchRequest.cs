@@ -9,7 +9,8 @@ namespace PatternSync.PatternApi.Matching;
 
 /// <summary>
 /// The seed's <c>PatternMatchRequest</c>: <c>intent</c> (required), <c>context</c>, <c>requirements</c>,
-/// <c>filters</c>, <c>limit</c> (1–100, default 10), <c>min_confidence</c> (0–1, default 0.3).
+/// <c>filters</c>, <c>limit</c> (1–100, default 10), <c>min_confidence</c> (0–1, default 0.3); extended with
+/// <c>ranking</c> (<c>learned</c>, the default, or <c>similarity</c>) and <c>explore</c> (default false).
 /// </summary>
 public sealed record MatchRequest(
     string Intent,
@@ -17,7 +18,10 @@ public sealed record MatchRequest(
     IReadOnlyList<string> Requirements,
     PatternFilter Filters,
     int Limit,
-    float MinConfidence)
+    float MinConfidence,
+    MatchRanking Ranking = MatchRanking.Learned,
+    bool Explore = false,
+    string? FiltersJson = null)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 100;
@@ -27,7 +31,8 @@ public sealed record MatchRequest(
     public const int MaxRequirements = 20;
     public const int MaxRequirementLength = 500;
 
-    private static readonly HashSet<string> Fields = ["intent", "context", "requirements", "filters", "limit", "min_confidence"];
+    private static readonly HashSet<string> Fields =
+        ["intent", "context", "requirements", "filters", "limit", "min_confidence", "ranking", "explore"];
 
     public static (MatchRequest? Request, Dictionary<string, string[]> Errors) Parse(JsonObject body)
     {
@@ -41,9 +46,13 @@ public sealed record MatchRequest(
         var filters = ReadFilters(body, fail);
         var limit = ReadLimit(body, fail);
         var minConfidence = (float?)RequestFields.JsonRatio(body, "min_confidence", "min_confidence", fail) ?? DefaultMinConfidence;
+        var ranking = ReadRanking(body, fail);
+        var explore = RequestFields.JsonBool(body, "explore", "explore", fail);
+        if (explore && ranking == MatchRanking.Similarity) fail("explore", "needs \"ranking\": \"learned\".");
 
         if (errors.Any) return (null, errors.ToDictionary());
-        return (new MatchRequest(intent!, context, requirements, filters, limit, minConfidence), errors.ToDictionary());
+        return (new MatchRequest(intent!, context, requirements, filters, limit, minConfidence, ranking, explore,
+            body["filters"]?.ToJsonString()), errors.ToDictionary());
     }
 
     private static string? ReadContext(JsonObject body, Action<string, string> fail) => body["context"] switch
@@ -66,6 +75,15 @@ public sealed record MatchRequest(
                 fail("filters", "must be a JSON object.");
                 return PatternFilter.None;
         }
+    }
+
+    private static MatchRanking ReadRanking(JsonObject body, Action<string, string> fail)
+    {
+        var text = body["ranking"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        if (body["ranking"] is null || text == "learned") return MatchRanking.Learned;
+        if (text == "similarity") return MatchRanking.Similarity;
+        fail("ranking", "must be \"learned\" or \"similarity\".");
+        return MatchRanking.Learned;
     }
 
     private static int ReadLimit(JsonObject body, Action<string, string> fail)
@@ -111,4 +129,11 @@ public sealed record MatchRequest(
         if (Requirements.Count > 0) text += "\nRequirements: " + string.Join(", ", Requirements);
         return text;
     }
+}
+
+/// <summary>How a match orders its candidates: by fit × works (learned) or by fit alone, as the seed did (similarity).</summary>
+public enum MatchRanking
+{
+    Learned,
+    Similarity,
 }

@@ -48,8 +48,10 @@ public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVecto
             matched.Add(new MatchedPattern(row.PatternId, row.PatternType, row.Name, row.Description, Math.Round(hit.Score, 4),
                 new MatchedPatternMetadata(row.Version, System.Text.Json.Nodes.JsonNode.Parse(row.QualityMetrics),
                     row.SuccessRate, row.MatchCount),
-                Recommendations.From(row.ExecutionTrace, row.SuccessCriteria)));
+                Recommendations.From(row.ExecutionTrace, row.SuccessCriteria),
+                new ScoreDetails(Math.Round(hit.Score, 4), 0.5, 0, Math.Round(hit.Score * 0.5, 4))));
         }
-        return new MatchResponse(matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name));
+        return new MatchResponse(matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name),
+            Guid.CreateVersion7());
     }
 }

@@ -13,6 +13,7 @@ internal sealed class PatternOutcomeConfiguration : IEntityTypeConfiguration<Pat
         builder.Property(o => o.Id).UseIdentityAlwaysColumn();
         builder.Property(o => o.Notes).HasMaxLength(OutcomeReport.MaxNotesLength);
         builder.Property(o => o.Caller).HasMaxLength(64);
+        builder.Property(o => o.EmbeddingModel).HasMaxLength(200);
         // A deleted pattern's outcomes rank nothing any more: they go with it.
         builder.HasOne<SuccessPattern>().WithMany().HasForeignKey(o => o.PatternId).OnDelete(DeleteBehavior.Cascade);
         // A pattern's outcomes newest first, a page at a time (GET .../outcomes).

@@ -59,6 +59,62 @@ namespace PatternSync.Core.Persistence.Migrations
                     b.ToTable("idempotent_requests", (string)null);
                 });
 
+            modelBuilder.Entity("PatternSync.Core.Matching.MatchRecord", b =>
+                {
+                    b.Property<Guid>("MatchId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("match_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EmbeddingModel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("embedding_model");
+
+                    b.Property<string>("Filters")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("filters");
+
+                    b.PrimitiveCollection<Guid[]>("PatternIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("pattern_ids");
+
+                    b.PrimitiveCollection<float[]>("QueryEmbedding")
+                        .IsRequired()
+                        .HasColumnType("real[]")
+                        .HasColumnName("query_embedding");
+
+                    b.PrimitiveCollection<float[]>("RankScores")
+                        .IsRequired()
+                        .HasColumnType("real[]")
+                        .HasColumnName("rank_scores");
+
+                    b.Property<string>("Ranking")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("ranking");
+
+                    b.PrimitiveCollection<float[]>("Similarities")
+                        .IsRequired()
+                        .HasColumnType("real[]")
+                        .HasColumnName("similarities");
+
+                    b.HasKey("MatchId")
+                        .HasName("pk_match_records");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_match_records_created_at");
+
+                    b.ToTable("match_records", (string)null);
+                });
+
             modelBuilder.Entity("PatternSync.Core.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -157,6 +213,11 @@ namespace PatternSync.Core.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("caller");
 
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("embedding_model");
+
                     b.Property<Guid?>("MatchId")
                         .HasColumnType("uuid")
                         .HasColumnName("match_id");
@@ -169,6 +230,10 @@ namespace PatternSync.Core.Persistence.Migrations
                     b.Property<Guid>("PatternId")
                         .HasColumnType("uuid")
                         .HasColumnName("pattern_id");
+
+                    b.PrimitiveCollection<float[]>("QueryEmbedding")
+                        .HasColumnType("real[]")
+                        .HasColumnName("query_embedding");
 
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone")
