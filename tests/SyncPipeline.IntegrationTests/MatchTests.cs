@@ -43,11 +43,19 @@ public abstract class MatchTests(PipelineFixture pipeline)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal(["matched_patterns", "total_matches", "query_metadata"], body.Select(p => p.Key));
+        // The seed's fields, then the extensions: which match an outcome answers, and why each pattern ranks where it does.
+        Assert.Equal(["matched_patterns", "total_matches", "query_metadata", "match_id"], body.Select(p => p.Key));
+        Assert.NotEqual(Guid.Empty, body["match_id"]!.GetValue<Guid>());
         var match = Assert.Single(body["matched_patterns"]!.AsArray())!.AsObject();
         Assert.Equal(
-            ["pattern_id", "pattern_type", "name", "description", "confidence_score", "metadata", "recommendations"],
+            ["pattern_id", "pattern_type", "name", "description", "confidence_score", "metadata", "recommendations", "score_details"],
             match.Select(p => p.Key));
+        var details = match["score_details"]!.AsObject();
+        Assert.Equal(["similarity", "success_estimate", "outcomes_considered", "rank_score"], details.Select(p => p.Key));
+        Assert.Equal(match["confidence_score"]!.GetValue<double>(), details["similarity"]!.GetValue<double>());
+        Assert.Equal(0, details["outcomes_considered"]!.GetValue<double>());
+        Assert.Equal(details["similarity"]!.GetValue<double>() * details["success_estimate"]!.GetValue<double>(),
+            details["rank_score"]!.GetValue<double>(), 3);
         Assert.Equal(id, match["pattern_id"]!.GetValue<Guid>());
         Assert.InRange(match["confidence_score"]!.GetValue<double>(), 0.3, 1.0);
         Assert.Equal(["version", "quality_metrics", "success_rate", "match_count"], match["metadata"]!.AsObject().Select(p => p.Key));

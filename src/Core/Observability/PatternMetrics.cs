@@ -15,6 +15,10 @@ public static class PatternMetrics
     public static readonly Histogram PostgresLookupDuration = Metrics.CreateHistogram("postgres_lookup_duration_seconds",
         "PostgreSQL metadata lookup latency", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
 
+    public static readonly Histogram RankingDuration = Metrics.CreateHistogram("pattern_ranking_duration_seconds",
+        "Ranking a match's candidates: reading their outcomes and estimating fit x works",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
     public static readonly Counter PatternMatches = Metrics.CreateCounter("pattern_matches_total",
         "Total pattern matches", new CounterConfiguration { LabelNames = ["pattern_type", "status"] });
 

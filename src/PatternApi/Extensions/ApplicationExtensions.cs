@@ -14,6 +14,7 @@ using PatternSync.PatternApi.Security;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
 using PatternSync.PatternApi.Patterns;
+using PatternSync.PatternApi.Ranking;
 
 namespace PatternSync.PatternApi.Extensions;
 
@@ -32,6 +33,7 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.Services.AddScoped<PatternMatcher>();
+        builder.AddPatternRanking();
         builder.AddRequestLimits();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();

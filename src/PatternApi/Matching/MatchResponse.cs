@@ -21,8 +21,9 @@ public sealed record MatchedPattern(
 /// <summary>
 /// Why a pattern ranks where it does: its fit (<c>similarity</c>, the same as <c>confidence_score</c>), the estimate that it
 /// works for this query, the effective number of outcomes behind that estimate, and their product, the order's key.
+/// Under <c>ranking: similarity</c> nothing is estimated: the two middle fields are null and the rank score is the similarity.
 /// </summary>
-public sealed record ScoreDetails(double Similarity, double SuccessEstimate, double OutcomesConsidered, double RankScore);
+public sealed record ScoreDetails(double Similarity, double? SuccessEstimate, double? OutcomesConsidered, double RankScore);
 
 public sealed record MatchedPatternMetadata(int Version, JsonNode? QualityMetrics, double? SuccessRate, int MatchCount);
 
