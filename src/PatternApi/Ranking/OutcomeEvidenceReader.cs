@@ -7,7 +7,8 @@ namespace PatternSync.PatternApi.Ranking;
 /// <summary>Reads the newest outcomes of every candidate of a match in one query (index on pattern_id, id).</summary>
 public sealed class OutcomeEvidenceReader(NpgsqlDataSource dataSource, EmbeddingModel model, IOptions<RankingOptions> options)
 {
-    public async Task<Dictionary<Guid, List<OutcomeEvidence>>> ReadAsync(IReadOnlyList<Guid> patternIds, CancellationToken cancellationToken)
+    public async Task<Dictionary<Guid, List<OutcomeEvidence>>> ReadAsync(
+        IReadOnlyList<Guid> patternIds, CancellationToken cancellationToken)
     {
         // Another model's query vectors measure nothing against this query: such outcomes count as of unknown query.
         await using var command = dataSource.CreateCommand("""

@@ -19,7 +19,8 @@ public sealed class SuccessEstimator(IOptions<RankingOptions> options)
 {
     private readonly RankingOptions _options = options.Value;
 
-    public SuccessEstimate Estimate(double priorMean, IReadOnlyList<OutcomeEvidence> outcomes, ReadOnlySpan<float> query, DateTimeOffset now)
+    public SuccessEstimate Estimate(
+        double priorMean, IReadOnlyList<OutcomeEvidence> outcomes, ReadOnlySpan<float> query, DateTimeOffset now)
     {
         var queryNorm = Norm(query);
         double overall = 0, overallSuccesses = 0, here = 0, hereSuccesses = 0;
