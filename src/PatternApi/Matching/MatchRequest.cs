@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using PatternSync.Core.Filters;
 using PatternSync.Core.Patterns;
 using PatternSync.Core.Serialization;
@@ -21,7 +22,8 @@ public sealed record MatchRequest(
     float MinConfidence,
     MatchRanking Ranking = MatchRanking.Learned,
     bool Explore = false,
-    string? FiltersJson = null)
+    // The filters as sent, for the match record; not a field of its own on the wire.
+    [property: JsonIgnore] string? FiltersJson = null)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 100;
