@@ -5,6 +5,7 @@ using PatternSync.Core.VectorIndex;
 using PatternSync.Core.VectorIndex.Qdrant;
 using PatternSync.PatternApi;
 using PatternSync.PatternApi.Http;
+using PatternSync.PatternApi.Ranking;
 using PatternSync.PatternApi.Security;
 using PatternSync.ServiceDefaults;
 using Serilog.Core;
@@ -53,6 +54,8 @@ public sealed class ConfigurationKeyTests
     [InlineData("RateLimits:ReadsPerSecond", "0", "ReadsPerSecond")]
     [InlineData("Qdrant:Alias", "no spaces allowed", "Alias")]
     [InlineData("VectorIndex:Provider", "7", "Provider")]
+    [InlineData("Ranking:ContextBandwidth", "0", "ContextBandwidth")]
+    [InlineData("Ranking:HalfLife", "00:00:00", "HalfLife")]
     public async Task A_bad_value_fails_the_start_naming_the_key(string key, string value, string member)
     {
         using var host = Host(new CapturedLogs(), (key, value));
@@ -88,6 +91,7 @@ public sealed class ConfigurationKeyTests
         builder.AddRequestLimits();
         builder.AddApiSecurity();
         builder.AddPatternVectorIndex();
+        builder.AddPatternRanking();
         builder.Services.AddSingleton(logs);
         return builder.Build();
     }
