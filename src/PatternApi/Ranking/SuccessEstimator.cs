@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Microsoft.Extensions.Options;
 
 namespace PatternSync.PatternApi.Ranking;
@@ -48,8 +49,8 @@ public sealed class SuccessEstimator(IOptions<RankingOptions> options)
     private static double Cosine(ReadOnlySpan<float> query, double queryNorm, ReadOnlySpan<float> other)
     {
         var norms = queryNorm * Norm(other);
-        return norms == 0 ? 0 : System.Numerics.Tensors.TensorPrimitives.Dot(query, other) / norms;
+        return norms == 0 ? 0 : TensorPrimitives.Dot(query, other) / norms;
     }
 
-    private static double Norm(ReadOnlySpan<float> vector) => System.Numerics.Tensors.TensorPrimitives.Norm(vector);
+    private static double Norm(ReadOnlySpan<float> vector) => TensorPrimitives.Norm(vector);
 }

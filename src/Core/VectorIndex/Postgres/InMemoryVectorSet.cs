@@ -1,5 +1,4 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
+using System.Numerics.Tensors;
 using PatternSync.Core.Filters;
 
 namespace PatternSync.Core.VectorIndex.Postgres;
@@ -47,7 +46,7 @@ internal sealed class InMemoryVectorSet(int dimensions)
         for (var slot = 0; slot < _usedSlots; slot++)
         {
             if (_payloads[slot] is not { } payload) continue;
-            var score = Dot(normalised, vectors.Slice(slot * dimensions, dimensions));
+            var score = TensorPrimitives.Dot(normalised, vectors.Slice(slot * dimensions, dimensions));
             if (score < scoreThreshold) continue;
             // Most patterns lose to the current top: skip them before reading their payload or allocating a match.
             if (best.Count == limit && best.TryPeek(out _, out var lowest) && score <= lowest) continue;
@@ -65,7 +64,7 @@ internal sealed class InMemoryVectorSet(int dimensions)
 
     public static float[] Normalise(float[] vector)
     {
-        var norm = MathF.Sqrt(Dot(vector, vector));
+        var norm = TensorPrimitives.Norm(vector);
         if (norm > 0) for (var i = 0; i < vector.Length; i++) vector[i] /= norm;
         return vector;
     }
@@ -80,17 +79,5 @@ internal sealed class InMemoryVectorSet(int dimensions)
             Array.Resize(ref _vectors, _vectors.Length * 2);
         }
         return _usedSlots++;
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var width = Vector<float>.Count;
-        var sum = Vector<float>.Zero;
-        var va = MemoryMarshal.Cast<float, Vector<float>>(a);
-        var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-        for (var i = 0; i < va.Length; i++) sum += va[i] * vb[i];
-        var dot = Vector.Sum(sum);
-        for (var i = va.Length * width; i < a.Length; i++) dot += a[i] * b[i];
-        return dot;
     }
 }
