@@ -17,13 +17,14 @@ namespace SyncPipeline.IntegrationTests;
 public sealed class LearningTests(PostgresPipelineFixture pipeline)
 {
     private const string Intent = "cache product catalog reads in Redis so the database is not hit on every page view";
+    private const string CacheAside = "Cache-aside for catalog reads with Redis";
+    private const string ReadThrough = "Read-through cache in front of the product catalog";
     private readonly HttpClient _client = pipeline.Api.CreateClient();
 
     [Fact]
     public async Task Without_outcomes_the_learned_order_is_the_similarity_order()
     {
-        var tag = await CreateLibraryAsync(
-            "Cache-aside for catalog reads with Redis", "Read-through cache in front of the product catalog",
+        var tag = await CreateLibraryAsync(CacheAside, ReadThrough,
             "Write-behind cache for a session store", "Local in-process LRU cache for hot catalog entries",
             "CDN edge caching of rendered catalog pages", "Memoize pricing calls per request");
 
@@ -40,7 +41,7 @@ public sealed class LearningTests(PostgresPipelineFixture pipeline)
     [Fact]
     public async Task Twenty_failures_for_the_top_answer_and_twenty_successes_for_the_runner_up_swap_them()
     {
-        var tag = await CreateLibraryAsync("Cache-aside for catalog reads with Redis", "Read-through cache in front of the product catalog");
+        var tag = await CreateLibraryAsync(CacheAside, ReadThrough);
         var before = Ids(await MatchAsync(Intent, tag, """{"limit": 2}"""));
 
         await ReportAsync(before[0], success: false, times: 20);
@@ -58,8 +59,7 @@ public sealed class LearningTests(PostgresPipelineFixture pipeline)
     [Fact]
     public async Task Explore_varies_the_top_answer_over_repeated_calls_and_learned_does_not()
     {
-        var tag = await CreateLibraryAsync("Cache-aside for catalog reads with Redis", "Read-through cache in front of the product catalog",
-            "Local in-process LRU cache for hot catalog entries");
+        var tag = await CreateLibraryAsync(CacheAside, ReadThrough, "Local in-process LRU cache for hot catalog entries");
 
         var learnedTops = new HashSet<Guid>();
         var exploredTops = new HashSet<Guid>();
@@ -76,7 +76,7 @@ public sealed class LearningTests(PostgresPipelineFixture pipeline)
     [Fact]
     public async Task What_was_learned_survives_a_rebuild_and_a_reconciliation()
     {
-        var tag = await CreateLibraryAsync("Cache-aside for catalog reads with Redis", "Read-through cache in front of the product catalog");
+        var tag = await CreateLibraryAsync(CacheAside, ReadThrough);
         var before = Ids(await MatchAsync(Intent, tag, """{"limit": 2}"""));
         await ReportAsync(before[0], success: false, times: 10);
         await ReportAsync(before[1], success: true, times: 10);
@@ -124,7 +124,10 @@ public sealed class LearningTests(PostgresPipelineFixture pipeline)
     private async Task ReportAsync(Guid id, bool success, int times, Guid? matchId = null)
     {
         for (var i = 0; i < times; i++)
-            (await _client.PostAsJsonAsync($"/api/v1/patterns/{id}/outcomes", new { success, match_id = matchId })).EnsureSuccessStatusCode();
+        {
+            var response = await _client.PostAsJsonAsync($"/api/v1/patterns/{id}/outcomes", new { success, match_id = matchId });
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     private static List<Guid> Ids(List<JsonObject> matches) => matches.Select(m => m["pattern_id"]!.GetValue<Guid>()).ToList();

@@ -32,7 +32,7 @@ public sealed class MatchRanker(
             return candidates.Select(c => new RankedPattern(c.Row, c.Hit,
                 new ScoreDetails(Round(Fit(c.Hit)), null, null, Round(Fit(c.Hit))), Fit(c.Hit))).ToList();
 
-        var outcomes = await evidence.ReadAsync(candidates.Select(c => c.Row.PatternId).ToList(), cancellationToken);
+        var outcomes = await evidence.ReadAsync(candidates.Select(c => (c.Row.PatternId, c.Row.Version)).ToList(), cancellationToken);
         var priorMean = await priors.ReadAsync(cancellationToken);
         var now = clock.GetUtcNow();
         return candidates.Select(c =>

@@ -43,6 +43,10 @@ public sealed class RankingOptions
     [Range(1, 100_000)]
     public int MaxOutcomesPerPattern { get; set; } = 500;
 
+    /// <summary>Memory for candidates' outcomes, each kept until its pattern's next change (least recently used go first).</summary>
+    [Range(0, 16L * 1024 * 1024 * 1024)]
+    public long EvidenceCacheBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>How long the library and pattern-type rates behind the priors are reused before they are read again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan PriorRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
