@@ -32,6 +32,7 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.Services.AddScoped<PatternMatcher>();
+        builder.AddMatchRecords();
         builder.AddRequestLimits();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();

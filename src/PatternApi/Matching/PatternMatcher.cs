@@ -13,7 +13,8 @@ namespace PatternSync.PatternApi.Matching;
 /// Finds the patterns that worked for an intent: embed it, search the index, read the rows in one query in the index's
 /// order. A hit whose row is gone, whose text changed or that no longer passes the filters is dropped and counted as drift.
 /// </summary>
-public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVectorIndex index, PatternDbContext db, EmbeddingModel model)
+public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVectorIndex index, PatternDbContext db, EmbeddingModel model,
+    MatchRecorder recorder)
 {
     public async Task<MatchResponse> MatchAsync(MatchRequest request, CancellationToken cancellationToken)
     {
@@ -51,7 +52,9 @@ public sealed class PatternMatcher(QueryEmbeddingCache embeddings, IPatternVecto
                 Recommendations.From(row.ExecutionTrace, row.SuccessCriteria),
                 new ScoreDetails(Math.Round(hit.Score, 4), 0.5, 0, Math.Round(hit.Score * 0.5, 4))));
         }
-        return new MatchResponse(matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name),
+        var response = new MatchResponse(matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name),
             Guid.CreateVersion7());
+        recorder.Record(request, vector, response);
+        return response;
     }
 }
