@@ -5,10 +5,14 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using PatternSync.Contracts;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.Filters;
 using PatternSync.Core.Matching;
+using PatternSync.Core.Observability;
 using PatternSync.PatternApi.Matching;
 using PatternSync.Testing;
 
@@ -166,5 +170,65 @@ public sealed class MatchRecordOutcomeTests(UnwrittenMatchRecordsFixture api) : 
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/patterns/{id}/outcomes") { Content = PatternRequests.Json(body) };
         if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         return _client.SendAsync(request);
+    }
+}
+
+/// <summary>The writer on its own: what is queued at shutdown is written; a batch the database refuses is dropped and counted.</summary>
+public sealed class MatchRecordWriterTests(UnwrittenMatchRecordsFixture api) : IClassFixture<UnwrittenMatchRecordsFixture>
+{
+    [Fact]
+    public async Task Records_queued_when_the_writer_stops_are_written_in_batches_and_no_longer_pending()
+    {
+        var recorder = NewRecorder();
+        var writer = NewWriter(recorder, api.Services.GetRequiredService<NpgsqlDataSource>());
+        await writer.StartAsync(CancellationToken.None);
+        var first = Record(recorder);
+        await Eventually.UntilAsync(async () => await CountAsync([first]) == 1, TimeSpan.FromSeconds(30), "the writer to run");
+
+        // More than two batches, most of them still queued when the stop comes.
+        var ids = Enumerable.Range(0, 2 * MatchRecordWriter.BatchSize + 1).Select(_ => Record(recorder)).ToList();
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(ids.Count, await CountAsync(ids));
+        await using var db = api.Database.CreateDbContext();
+        await db.MatchRecords.Where(r => ids.Contains(r.MatchId)).ExecuteDeleteAsync();
+        Assert.Null(await recorder.FindAsync(db, ids[^1], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_batch_the_database_refuses_is_retried_then_dropped_and_counted()
+    {
+        var failed = PatternMetrics.MatchRecordsDropped.WithLabels("write_failed");
+        var before = failed.Value;
+        var recorder = NewRecorder();
+        await using var unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=none;Timeout=1");
+        var writer = NewWriter(recorder, unreachable);
+
+        await writer.StartAsync(CancellationToken.None);
+        var id = Record(recorder);
+        await Eventually.UntilAsync(() => Task.FromResult(failed.Value == before + 1), TimeSpan.FromSeconds(30), "the dropped batch");
+        await writer.StopAsync(CancellationToken.None);
+
+        await using var db = api.Database.CreateDbContext();
+        Assert.Null(await recorder.FindAsync(db, id, CancellationToken.None));
+    }
+
+    private async Task<int> CountAsync(List<Guid> ids)
+    {
+        await using var db = api.Database.CreateDbContext();
+        return await db.MatchRecords.CountAsync(r => ids.Contains(r.MatchId));
+    }
+
+    private MatchRecorder NewRecorder() =>
+        new(Options.Create(new MatchingOptions()), api.Services.GetRequiredService<EmbeddingModel>(), TimeProvider.System);
+
+    private static MatchRecordWriter NewWriter(MatchRecorder recorder, NpgsqlDataSource dataSource) =>
+        new(recorder, dataSource, TimeProvider.System, NullLogger<MatchRecordWriter>.Instance);
+
+    private static Guid Record(MatchRecorder recorder)
+    {
+        var response = new MatchResponse([], 0, new QueryMetadata(1, "test"), Guid.CreateVersion7());
+        recorder.Record(new MatchRequest("intent", null, [], PatternFilter.None, 10, 0.3f), new float[] { 1, 0, 0 }, response);
+        return response.MatchId;
     }
 }
