@@ -41,7 +41,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>Empties every table the application writes.</summary>
     public Task ResetAsync() =>
-        ExecuteAsync("TRUNCATE success_patterns, pattern_outcomes, outbox_messages, idempotent_requests RESTART IDENTITY");
+        ExecuteAsync("TRUNCATE success_patterns, pattern_outcomes, match_records, outbox_messages, idempotent_requests RESTART IDENTITY");
 
     public async Task ExecuteAsync(string sql)
     {

@@ -31,4 +31,8 @@ public static class PatternMetrics
     public static readonly Counter MatchDrift = Metrics.CreateCounter("pattern_match_drift_total",
         "Search hits dropped because the index lagged the row (row_gone, stale_text, filtered)",
         new CounterConfiguration { LabelNames = ["reason"] });
+
+    public static readonly Counter MatchRecordsDropped = Metrics.CreateCounter("pattern_match_records_dropped_total",
+        "Match records never written (queue_full, write_failed): outcomes naming their match count pattern-wide",
+        new CounterConfiguration { LabelNames = ["reason"] });
 }

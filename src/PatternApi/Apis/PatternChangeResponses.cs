@@ -17,12 +17,13 @@ public static class PatternChangeResponses
         return written.Pattern;
     }
 
-    /// <summary>The problem for a change that was refused (not found, version conflict, reused key).</summary>
+    /// <summary>The problem for a change that was refused (not found, version conflict, reused key, another match's outcome).</summary>
     public static ProblemHttpResult Refused(PatternChangeResult result) => result switch
     {
         PatternChangeResult.NotFound notFound => PatternProblems.NotFound(notFound.PatternId),
         PatternChangeResult.VersionConflict conflict => PatternProblems.VersionMismatch(conflict.CurrentVersion),
         PatternChangeResult.KeyReused reused => PatternProblems.KeyReused(reused.Key),
+        PatternChangeResult.NotInMatch notInMatch => PatternProblems.NotInMatch(notInMatch.MatchId, notInMatch.PatternId),
         _ => throw new UnreachableException($"{result} is not a refusal."),
     };
 }

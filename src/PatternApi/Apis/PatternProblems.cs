@@ -25,4 +25,12 @@ public static class PatternProblems
     public static ProblemHttpResult KeyReused(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
             detail: $"The {IdempotencyKeys.Header} '{key}' was sent before with a different request. Use a new key for a new request.");
+
+    /// <summary>An outcome naming a match that did not return the pattern: it cannot be what that match's caller used.</summary>
+    public static ProblemHttpResult NotInMatch(Guid matchId, Guid patternId) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { ["match_id"] = [$"match {matchId} did not return pattern {patternId}."] })
+        {
+            Status = StatusCodes.Status422UnprocessableEntity, Title = "The outcome does not answer that match",
+        });
 }

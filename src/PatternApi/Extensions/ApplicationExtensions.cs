@@ -34,6 +34,7 @@ public static class ApplicationExtensions
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.Services.AddScoped<PatternMatcher>();
         builder.AddPatternRanking();
+        builder.AddMatchRecords();
         builder.AddRequestLimits();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();

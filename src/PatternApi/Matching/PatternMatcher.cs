@@ -18,7 +18,8 @@ namespace PatternSync.PatternApi.Matching;
 /// passes the filters is dropped and counted as drift.
 /// </summary>
 public sealed class PatternMatcher(
-    QueryEmbeddingCache embeddings, IPatternVectorIndex index, PatternDbContext db, EmbeddingModel model, MatchRanker ranker)
+    QueryEmbeddingCache embeddings, IPatternVectorIndex index, PatternDbContext db, EmbeddingModel model, MatchRanker ranker,
+    MatchRecorder recorder)
 {
     public async Task<MatchResponse> MatchAsync(MatchRequest request, CancellationToken cancellationToken)
     {
@@ -31,7 +32,10 @@ public sealed class PatternMatcher(
         using (PatternMetrics.RankingDuration.NewTimer())
             ranked = await ranker.RankAsync(candidates, request, vector, cancellationToken);
         var matched = ranked.Take(request.Limit).Select(Matched).ToList();
-        return new MatchResponse(matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name), Guid.CreateVersion7());
+        var response = new MatchResponse(
+            matched, matched.Count, new QueryMetadata(watch.ElapsedMilliseconds, model.Name), Guid.CreateVersion7());
+        recorder.Record(request, vector, response);
+        return response;
     }
 
     private async Task<List<(SuccessPattern Row, VectorMatch Hit)>> FindCandidatesAsync(

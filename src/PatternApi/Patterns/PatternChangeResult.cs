@@ -18,6 +18,9 @@ public abstract record PatternChangeResult
     /// <summary>The document is not a valid pattern; errors by JSON path.</summary>
     public sealed record Invalid(Dictionary<string, string[]> Errors) : PatternChangeResult;
 
+    /// <summary>The outcome names a match that did not return its pattern.</summary>
+    public sealed record NotInMatch(Guid MatchId, Guid PatternId) : PatternChangeResult;
+
     /// <summary>The idempotency key was used before with another request.</summary>
     public sealed record KeyReused(string Key) : PatternChangeResult;
 }

@@ -6,6 +6,7 @@ using PatternSync.Core.Patterns;
 using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Http;
 using PatternSync.PatternApi.Idempotency;
+using PatternSync.PatternApi.Matching;
 
 namespace PatternSync.PatternApi.Patterns;
 
@@ -13,7 +14,7 @@ namespace PatternSync.PatternApi.Patterns;
 /// Where a pattern change is written, for every writer (REST handlers, MCP tools): lock the row, apply,
 /// advance its version, add one outbox row, remember the idempotency key, and commit them together.
 /// </summary>
-public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, IdempotentWrites idempotency)
+public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, IdempotentWrites idempotency, MatchRecorder matches)
 {
     public async Task<PatternChangeResult> CreateAsync(JsonObject body, IdempotentWrites.Request? key, CancellationToken cancellationToken)
     {
@@ -65,17 +66,22 @@ public sealed class PatternChanges(PatternDbContext db, TimeProvider clock, Idem
     /// <summary>
     /// One use of the pattern: its counters and its outcome row, in one transaction; the row lock makes concurrent outcomes
     /// take turns, so none is lost. <paramref name="caller"/> is the reporting key's prefix, null when keys are off.
+    /// A known match must have returned the pattern, and lends the row its query embedding; an unknown one counts pattern-wide.
     /// </summary>
     public Task<PatternChangeResult> RecordOutcomeAsync(
         Guid id, OutcomeReport report, string? caller, IdempotentWrites.Request? key, CancellationToken cancellationToken) =>
         idempotency.OnceAsync(key, async () =>
         {
+            // Looked up before the lock, which is held only for the write.
+            var match = report.MatchId is { } matchId ? await matches.FindAsync(db, matchId, cancellationToken) : null;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var (pattern, refusal) = await LockAsync(id, expectedVersion: null, cancellationToken);
             if (pattern is null) return refusal!;
+            if (match is not null && !match.PatternIds.Contains(id)) return new PatternChangeResult.NotInMatch(match.MatchId, id);
 
             var now = clock.GetUtcNowForPostgres();
             var outcome = pattern.RecordOutcome(report, caller, now);
+            (outcome.QueryEmbedding, outcome.EmbeddingModel) = (match?.QueryEmbedding, match?.EmbeddingModel);
             pattern.MarkChanged(now);
             db.Outcomes.Add(outcome);
             var message = OutboxMessageFactory.OutcomeRecorded(pattern, outcome);
