@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using Npgsql;
 using PatternSync.Core.Embeddings;
 
@@ -29,7 +28,7 @@ internal static class MatchLatencyBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var sizes = args.Contains("--with-100k") ? new[] { 1_000, 10_000, 100_000 } : [1_000, 10_000];
-        var queries = BenchResults.Option(args, "--queries", 200);
+        var queries = BenchResults.Option(args, "--queries", 1000);
         var outcomesPer10k = BenchResults.Option(args, "--outcomes", 100_000);
         var run = BenchRun.New("benchmatch");
         var (rows, figures) = await MeasureAsync(run, sizes, queries, outcomesPer10k);
@@ -165,5 +164,5 @@ internal static class MatchLatencyBenchmark
         $"matcher {ServiceMetrics.MeanMs(spans, "pattern_match_latency_seconds"):F1} ms: " +
         $"index search {ServiceMetrics.MeanMs(spans, "qdrant_search_duration_seconds"):F1} ms, " +
         $"row lookup {ServiceMetrics.MeanMs(spans, "postgres_lookup_duration_seconds"):F1} ms, " +
-        "the rest is the query embedding (and, learned, reading and weighing the outcomes)";
+        "the rest is the query embedding (and, learned, the outcomes' read and weighing)";
 }
