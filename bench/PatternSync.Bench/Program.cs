@@ -20,9 +20,10 @@ static int Usage()
           pipeline-latency [--rate R] [--seconds S] [--poll-only]
                                              commit-to-publish and commit-to-index latency at R creates/s
                                              (API and worker as processes; needs ops/services.sh start and a Release build)
-          match-latency [--queries N] [--with-100k]
-                                             match p50/p99 at 1k and 10k patterns, query embedding uncached and cached
-                                             (embedded PostgreSQL index, API as a process)
+          match-latency [--queries N] [--outcomes N] [--with-100k]
+                                             match p50/p99 at 1k and 10k patterns, query embedding uncached and cached,
+                                             ranking similarity vs learned alternated, and their p99 ratio; N outcomes
+                                             per 10k patterns (default 100000, 0 for none; embedded index, API as a process)
           reconciliation [--with-100k]       reconciliation time at 10k (100k) patterns, in sync and with 1 % drift
           pipeline-throughput [--patterns N] embedder alone vs the pipeline draining N committed creates, and the ratio
           write-path [--writes N] [--no-relay] [--warm-up-seconds S]

@@ -22,11 +22,19 @@ internal sealed class ServiceMetrics(IReadOnlyDictionary<string, double> values)
         return new ServiceMetrics(values);
     }
 
-    /// <summary>The mean, in milliseconds, of the histogram <paramref name="name"/> (in seconds) between two snapshots.</summary>
-    public double MeanMsSince(ServiceMetrics earlier, string name)
+    /// <summary>
+    /// The mean, in milliseconds, of the histogram <paramref name="name"/> (in seconds) over the spans between pairs of
+    /// snapshots (a benchmark alternating two kinds of request adds up the spans of each).
+    /// </summary>
+    public static double MeanMs(IEnumerable<(ServiceMetrics Before, ServiceMetrics After)> spans, string name)
     {
-        var count = Value($"{name}_count") - earlier.Value($"{name}_count");
-        return count == 0 ? double.NaN : 1000 * (Value($"{name}_sum") - earlier.Value($"{name}_sum")) / count;
+        double sum = 0, count = 0;
+        foreach (var (before, after) in spans)
+        {
+            sum += after.Value($"{name}_sum") - before.Value($"{name}_sum");
+            count += after.Value($"{name}_count") - before.Value($"{name}_count");
+        }
+        return count == 0 ? double.NaN : 1000 * sum / count;
     }
 
     private double Value(string name) => values.TryGetValue(name, out var value) ? value : 0;
