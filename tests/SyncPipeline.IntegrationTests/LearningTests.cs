@@ -93,6 +93,36 @@ public sealed class LearningTests(PostgresPipelineFixture pipeline)
         Assert.Equal(20, await db.Outcomes.CountAsync(o => before.Contains(o.PatternId)));
     }
 
+    [Fact]
+    public async Task Opposite_outcomes_in_two_query_contexts_rank_the_two_patterns_oppositely()
+    {
+        var tag = await CreateLibraryAsync(CacheAside, ReadThrough);
+        const string catalog = "cache the product catalog that is read thousands of times a second and changes once a day";
+        const string sessions = "cache user sessions in a store where every request writes the session";
+        var ids = Ids(await MatchAsync(catalog, tag, """{"limit": 2}"""));
+        var (first, second) = (ids[0], ids[1]);
+
+        // By similarity the first leads for the catalog. There it fails and the second works; for sessions the opposite.
+        // Each pattern ends at 8 successes out of 16, so only the queries' context can tell the two apart.
+        for (var i = 0; i < 8; i++)
+        {
+            await ReportForMatchAsync(catalog, tag, works: second, fails: first);
+            await ReportForMatchAsync(sessions, tag, works: first, fails: second);
+        }
+
+        Assert.Equal([second, first], Ids(await MatchAsync(catalog, tag, """{"limit": 2}""")));
+        Assert.Equal([first, second], Ids(await MatchAsync(sessions, tag, """{"limit": 2}""")));
+    }
+
+    /// <summary>Matches, then reports one success and one failure naming that match, as an agent that tried both would.</summary>
+    private async Task ReportForMatchAsync(string intent, string tag, Guid works, Guid fails)
+    {
+        var response = await _client.PostAsJsonAsync("/api/v1/patterns/match", MatchBody(intent, tag, """{"limit": 2}"""));
+        var matchId = (await response.Content.ReadFromJsonAsync<JsonObject>())!["match_id"]!.GetValue<Guid>();
+        await ReportAsync(works, success: true, times: 1, matchId);
+        await ReportAsync(fails, success: false, times: 1, matchId);
+    }
+
     /// <summary>Creates caching patterns that all carry a new tag, waits until they are indexed, and returns the tag.</summary>
     private async Task<string> CreateLibraryAsync(params string[] names)
     {
@@ -109,13 +139,18 @@ public sealed class LearningTests(PostgresPipelineFixture pipeline)
         return tag;
     }
 
-    private async Task<List<JsonObject>> MatchAsync(string intent, string tag, string options)
+    private static JsonObject MatchBody(string intent, string tag, string options)
     {
         var request = JsonNode.Parse(options)!.AsObject();
         request["intent"] = intent;
         request["min_confidence"] = 0.0;
         request["filters"] = new JsonObject { ["tags"] = new JsonArray(tag) };
-        var response = await _client.PostAsJsonAsync("/api/v1/patterns/match", request);
+        return request;
+    }
+
+    private async Task<List<JsonObject>> MatchAsync(string intent, string tag, string options)
+    {
+        var response = await _client.PostAsJsonAsync("/api/v1/patterns/match", MatchBody(intent, tag, options));
         response.EnsureSuccessStatusCode();
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         return body["matched_patterns"]!.AsArray().Select(m => m!.AsObject()).ToList();
