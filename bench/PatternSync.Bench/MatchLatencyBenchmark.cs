@@ -164,5 +164,5 @@ internal static class MatchLatencyBenchmark
         $"matcher {ServiceMetrics.MeanMs(spans, "pattern_match_latency_seconds"):F1} ms: " +
         $"index search {ServiceMetrics.MeanMs(spans, "qdrant_search_duration_seconds"):F1} ms, " +
         $"row lookup {ServiceMetrics.MeanMs(spans, "postgres_lookup_duration_seconds"):F1} ms, " +
-        "the rest is the query embedding (and, learned, the outcomes' read and weighing)";
+        $"ranking {ServiceMetrics.MeanMs(spans, "pattern_ranking_duration_seconds"):F1} ms, the rest is the query embedding";
 }
