@@ -30,7 +30,8 @@ static int Usage()
                                              bare INSERT vs the API's create with outbox: throughput, p99, ratio
           learning [--rounds N] [--seeds S] [--split report|tune]
                                              a simulated agent's success per 50 rounds by ranking (learned, greedy,
-                                             pattern-level, similarity) vs the oracle, in two scenarios (default 400, 3)
+                                             pattern-level, similarity) vs the oracle, in two scenarios (default
+                                             400 rounds, 3 seeds, split report; API and worker as processes per arm)
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
