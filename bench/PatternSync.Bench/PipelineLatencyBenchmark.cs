@@ -149,7 +149,7 @@ internal static class PipelineLatencyBenchmark
         response.EnsureSuccessStatusCode();
     }
 
-    private static async Task WaitIndexedAsync(string connectionString)
+    internal static async Task WaitIndexedAsync(string connectionString)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var deadline = DateTime.UtcNow.AddMinutes(5);

@@ -9,6 +9,7 @@ return args switch
     ["reconciliation", ..] => await ReconciliationBenchmark.RunAsync(args[1..]),
     ["pipeline-throughput", ..] => await PipelineThroughputBenchmark.RunAsync(args[1..]),
     ["write-path", ..] => await WritePathBenchmark.RunAsync(args[1..]),
+    ["learning", ..] => await LearningBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -28,6 +29,10 @@ static int Usage()
           pipeline-throughput [--patterns N] embedder alone vs the pipeline draining N committed creates, and the ratio
           write-path [--writes N] [--no-relay] [--warm-up-seconds S]
                                              bare INSERT vs the API's create with outbox: throughput, p99, ratio
+          learning [--rounds N] [--seeds S] [--split report|tune]
+                                             a simulated agent's success per 50 rounds by ranking (learned, greedy,
+                                             pattern-level, similarity) vs the oracle, in two scenarios (default
+                                             400 rounds, 3 seeds, split report; API and worker as processes per arm)
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
