@@ -38,7 +38,7 @@ internal static class LearningBenchmark
         {
             var clock = Stopwatch.StartNew();
             // One arm at a time: hosts starting together on a small machine starve each other's readiness probes.
-            for (var i = 0; i < Arms.Length; i++) hosts.Add(await ArmHost.StartAsync(i));
+            for (var i = 0; i < Arms.Length; i++) hosts.Add(await ArmHost.StartAsync(i, RankingSettings(args)));
             Console.Error.WriteLine($"learning: {Arms.Length} arms' hosts ready in {clock.Elapsed.TotalSeconds:F0} s");
             foreach (var scenario in new[] { LearningScenario.Variants(split), LearningScenario.Context(split) })
             {
@@ -58,6 +58,11 @@ internal static class LearningBenchmark
         }
         return 0;
     }
+
+    /// <summary>The API settings given as <c>--set Ranking:Key=value</c>, for tuning runs on the tune split.</summary>
+    private static (string Key, string Value)[] RankingSettings(string[] args) =>
+        args.Zip(args.Skip(1)).Where(p => p.First == "--set" && p.Second.Contains('='))
+            .Select(p => (p.Second[..p.Second.IndexOf('=')], p.Second[(p.Second.IndexOf('=') + 1)..])).ToArray();
 
     private static async Task<SeedResult> RunSeedAsync(IReadOnlyList<ArmHost> hosts, LearningScenario scenario, int seed, int rounds)
     {

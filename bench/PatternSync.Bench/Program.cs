@@ -29,7 +29,7 @@ static int Usage()
           pipeline-throughput [--patterns N] embedder alone vs the pipeline draining N committed creates, and the ratio
           write-path [--writes N] [--no-relay] [--warm-up-seconds S]
                                              bare INSERT vs the API's create with outbox: throughput, p99, ratio
-          learning [--rounds N] [--seeds S] [--split report|tune]
+          learning [--rounds N] [--seeds S] [--split report|tune] [--set Ranking:Key=value ...]
                                              a simulated agent's success per 50 rounds by ranking (learned, greedy,
                                              pattern-level, similarity) vs the oracle, in two scenarios (default
                                              400 rounds, 3 seeds, split report; API and worker as processes per arm)

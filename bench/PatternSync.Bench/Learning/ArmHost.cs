@@ -25,11 +25,12 @@ internal sealed class ArmHost : IAsyncDisposable
         (_run, _api, _worker, _http) = (run, api, worker, new HttpClient { BaseAddress = new Uri(api.Url) });
 
     /// <summary>Starts arm <paramref name="index"/>'s hosts on ports of its own (18200 + 2 × index and the next one).</summary>
-    public static async Task<ArmHost> StartAsync(int index)
+    /// <param name="apiSettings">More settings for the API, e.g. the ranking's parameters.</param>
+    public static async Task<ArmHost> StartAsync(int index, (string Key, string Value)[] apiSettings)
     {
         var run = BenchRun.New($"benchlearn{index}x");
         var api = BenchRun.StartHost("PatternApi", $"http://127.0.0.1:{18200 + 2 * index}", run.Settings(
-            ("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true"), ("Embedding:Provider", "MiniLM")));
+            [("VectorIndex:Provider", "Postgres"), ("Database:MigrateOnStart", "true"), ("Embedding:Provider", "MiniLM"), .. apiSettings]));
         HostProcess? worker = null;
         try
         {
