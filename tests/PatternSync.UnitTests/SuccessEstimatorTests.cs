@@ -5,7 +5,7 @@ namespace PatternSync.UnitTests;
 
 /// <summary>
 /// The "works" estimate against values computed by hand with the defaults: prior and shrink strength 2, half-life 30 days,
-/// context bandwidth 0.1.
+/// context bandwidth 0.2.
 /// </summary>
 public sealed class SuccessEstimatorTests
 {
@@ -51,21 +51,21 @@ public sealed class SuccessEstimatorTests
     [Fact]
     public void An_outcome_weighs_by_how_close_its_query_was_to_this_one()
     {
-        // Same direction (a longer vector: cosine 1, weight 1) succeeded; cosine 0.8 (weight e^-2) failed.
-        // rate = (1 + 1) / (2 + 2) = 0.5; alpha = 1 + 1, beta = 1 + e^-2.
+        // Same direction (a longer vector: cosine 1, weight 1) succeeded; cosine 0.8 (weight e^-1) failed.
+        // rate = (1 + 1) / (2 + 2) = 0.5; alpha = 1 + 1, beta = 1 + e^-1.
         var estimate = _estimator.Estimate(0.5, [Outcome(true, query: [2, 0]), Outcome(false, query: [0.8f, 0.6f])], Query, Now);
 
         Assert.Equal(2, estimate.Alpha, 5);
-        Assert.Equal(1 + Math.Exp(-2), estimate.Beta, 5);
-        Assert.Equal(0.637893, estimate.Mean, 5);
-        Assert.Equal(1 + Math.Exp(-2), estimate.OutcomesConsidered, 5);
+        Assert.Equal(1 + Math.Exp(-1), estimate.Beta, 5);
+        Assert.Equal(0.593846, estimate.Mean, 5);
+        Assert.Equal(1 + Math.Exp(-1), estimate.OutcomesConsidered, 5);
     }
 
     [Fact]
     public void With_nothing_known_nearby_the_estimate_shrinks_to_the_patterns_overall_rate()
     {
-        // Ten failures for an unrelated query (cosine 0, weight e^-10 each): rate = 1 / 12, and little moves it here.
-        var far = Enumerable.Range(0, 10).Select(_ => Outcome(false, query: [0, 1])).ToList();
+        // Ten failures for an opposite query (cosine -1, weight e^-10 each): rate = 1 / 12, and little moves it here.
+        var far = Enumerable.Range(0, 10).Select(_ => Outcome(false, query: [-1, 0])).ToList();
 
         var estimate = _estimator.Estimate(0.5, far, Query, Now);
 

@@ -34,10 +34,11 @@ public sealed class RankingOptions
 
     /// <summary>
     /// The context kernel: an outcome whose match's query is at cosine <c>c</c> from this one weighs
-    /// <c>exp(-(1 - c) / ContextBandwidth)</c>; a paraphrase (c ≈ 0.85) keeps about a fifth of its weight at 0.1.
+    /// <c>exp(-(1 - c) / ContextBandwidth)</c>: at 0.2 a query at cosine 0.8 weighs e^-1, one at cosine 0.4 e^-3.
+    /// Chosen on the learning benchmark's tune split (docs/learning.md).
     /// </summary>
     [Range(0.001, 10)]
-    public double ContextBandwidth { get; set; } = 0.1;
+    public double ContextBandwidth { get; set; } = 0.2;
 
     /// <summary>The newest outcomes read per candidate; older ones weigh little after a few half-lives.</summary>
     [Range(1, 100_000)]
