@@ -9,6 +9,7 @@ return args switch
     ["reconciliation", ..] => await ReconciliationBenchmark.RunAsync(args[1..]),
     ["pipeline-throughput", ..] => await PipelineThroughputBenchmark.RunAsync(args[1..]),
     ["write-path", ..] => await WritePathBenchmark.RunAsync(args[1..]),
+    ["lexical", ..] => await LexicalBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -28,6 +29,8 @@ static int Usage()
           pipeline-throughput [--patterns N] embedder alone vs the pipeline draining N committed creates, and the ratio
           write-path [--writes N] [--no-relay] [--warm-up-seconds S]
                                              bare INSERT vs the API's create with outbox: throughput, p99, ratio
+          lexical [--patterns N] [--rounds R] Lucene BM25 vs PostgreSQL BM25 vs dense vs RRF on the tune split: hit@1/3, MRR@10,
+                                             lexical query p50/p99 at the sample library and N cloned patterns (default 10000)
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
