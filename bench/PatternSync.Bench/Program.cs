@@ -29,8 +29,9 @@ static int Usage()
           pipeline-throughput [--patterns N] embedder alone vs the pipeline draining N committed creates, and the ratio
           write-path [--writes N] [--no-relay] [--warm-up-seconds S]
                                              bare INSERT vs the API's create with outbox: throughput, p99, ratio
-          lexical [--patterns N] [--rounds R] Lucene BM25 vs PostgreSQL BM25 vs dense vs RRF on the tune split: hit@1/3, MRR@10,
-                                             lexical query p50/p99 at the sample library and N cloned patterns (default 10000)
+          lexical [--patterns N] [--rounds R] Lucene BM25 vs PostgreSQL BM25 vs dense vs RRF/DBSF fusion on the tune split:
+                                             hit@1/3, MRR@10; lexical query p50/p99 and build time at the sample library and
+                                             at N cloned patterns (default 10000); R timed passes over the queries (default 5)
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;

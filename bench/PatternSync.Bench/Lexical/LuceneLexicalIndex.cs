@@ -12,6 +12,9 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace PatternSync.Bench.Lexical;
 
+/// <summary>A text's index in the list searched, and its score there.</summary>
+internal sealed record Hit(int Doc, double Score);
+
 /// <summary>Lucene.Net 4.8 in memory with BM25: each text a document, a query an OR of its distinct terms.</summary>
 internal sealed class LuceneLexicalIndex : IDisposable
 {
@@ -49,13 +52,13 @@ internal sealed class LuceneLexicalIndex : IDisposable
         new(new StandardAnalyzer(LuceneVersion.LUCENE_48), texts);
 
     /// <summary>The indexes of the best <paramref name="limit"/> texts, best first.</summary>
-    public List<int> Search(string query, int limit)
+    public List<Hit> Search(string query, int limit)
     {
         var or = new BooleanQuery();
         foreach (var term in Terms(query).Distinct()) or.Add(new TermQuery(new Term(Text, term)), Occur.SHOULD);
         if (or.Clauses.Count == 0) return [];
         return _searcher.Search(or, limit).ScoreDocs
-            .Select(hit => int.Parse(_searcher.Doc(hit.Doc).Get(Id), CultureInfo.InvariantCulture)).ToList();
+            .Select(hit => new Hit(int.Parse(_searcher.Doc(hit.Doc).Get(Id), CultureInfo.InvariantCulture), hit.Score)).ToList();
     }
 
     private List<string> Terms(string text)

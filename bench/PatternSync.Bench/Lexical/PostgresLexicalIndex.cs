@@ -49,7 +49,7 @@ internal sealed class PostgresLexicalIndex(NpgsqlDataSource dataSource, Identifi
     }
 
     /// <summary>The ids of the best <paramref name="limit"/> documents by BM25 over the query's distinct terms, best first.</summary>
-    public async Task<List<int>> SearchAsync(string query, int limit)
+    public async Task<List<Hit>> SearchAsync(string query, int limit)
     {
         var terms = tokens.Tokenize(query).Distinct().ToArray();
         if (terms.Length == 0) return [];
@@ -58,24 +58,23 @@ internal sealed class PostgresLexicalIndex(NpgsqlDataSource dataSource, Identifi
             WITH query AS (
                 SELECT t.term, ln(1 + (s.documents - t.documents + 0.5::float8) / (t.documents + 0.5::float8)) AS idf
                 FROM lexical_terms t CROSS JOIN lexical_stats s WHERE t.term = ANY(@terms))
-            SELECT d.doc_id
+            SELECT d.doc_id, sum(q.idf * cardinality(u.positions) * 2.2::float8
+                / (cardinality(u.positions) + 1.2::float8 * (0.25::float8 + 0.75::float8 * d.length / s.average_length))) AS score
             FROM lexical_documents d CROSS JOIN lexical_stats s
             CROSS JOIN LATERAL unnest(ts_filter(setweight(setweight(d.terms, 'D'), 'A', @terms), '{a}')) u
             JOIN query q ON q.term = u.lexeme
             WHERE d.terms @@ @query::tsquery
             GROUP BY d.doc_id, d.length, s.average_length
-            ORDER BY sum(q.idf * cardinality(u.positions) * 2.2::float8
-                / (cardinality(u.positions) + 1.2::float8 * (0.25::float8 + 0.75::float8 * d.length / s.average_length))) DESC,
-                d.doc_id
+            ORDER BY score DESC, d.doc_id
             LIMIT @limit
             """);
         command.Parameters.AddWithValue("terms", terms);
         command.Parameters.AddWithValue("query", string.Join(" | ", terms.Select(Quoted)));
         command.Parameters.AddWithValue("limit", limit);
-        var ids = new List<int>(limit);
+        var hits = new List<Hit>(limit);
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetInt32(0));
-        return ids;
+        while (await reader.ReadAsync()) hits.Add(new Hit(reader.GetInt32(0), reader.GetDouble(1)));
+        return hits;
     }
 
     /// <summary>A tsvector literal of the stream as it is: each term with its positions, so nothing is parsed again.</summary>
