@@ -10,6 +10,7 @@ return args switch
     ["pipeline-throughput", ..] => await PipelineThroughputBenchmark.RunAsync(args[1..]),
     ["write-path", ..] => await WritePathBenchmark.RunAsync(args[1..]),
     ["learning", ..] => await LearningBenchmark.RunAsync(args[1..]),
+    ["lexical", ..] => await LexicalBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -33,6 +34,9 @@ static int Usage()
                                              a simulated agent's success per 50 rounds by ranking (learned, greedy,
                                              pattern-level, similarity) vs the oracle, in two scenarios (default
                                              400 rounds, 3 seeds, split report; API and worker as processes per arm)
+          lexical [--patterns N] [--rounds R] Lucene BM25 vs PostgreSQL BM25 vs dense vs RRF/DBSF fusion on the tune split:
+                                             hit@1/3, MRR@10; lexical query p50/p99 and build time at the sample library and
+                                             at N cloned patterns (default 10000); R timed passes over the queries (default 5)
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
