@@ -6,6 +6,7 @@ namespace PatternSync.Testing;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private int _disposed;
 
     private HostProcess(Process process, string url) => (_process, Url) = (process, url);
 
@@ -57,8 +58,10 @@ public sealed class HostProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Kills the host; a second call does nothing (benchmarks stop a host early, then leave its scope).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await KillAsync();
         _process.Dispose();
     }
