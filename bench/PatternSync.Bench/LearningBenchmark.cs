@@ -13,11 +13,14 @@ internal static class LearningBenchmark
 {
     private const int Window = 50;
 
-    /// <summary>The arms: how each one ranks, whether it explores during the rounds, whether its outcomes name the match.</summary>
+    /// <summary>
+    /// The arms: how each one ranks, whether it explores during the rounds, whether its outcomes name the match. "learned" is
+    /// the default request; "pattern-level" explores like "learned-explore" but its outcomes carry no context.
+    /// </summary>
     private static readonly Arm[] Arms =
     [
-        new("learned", "learned", Explore: true, WithMatchId: true),
-        new("learned-greedy", "learned", Explore: false, WithMatchId: true),
+        new("learned", "learned", Explore: false, WithMatchId: true),
+        new("learned-explore", "learned", Explore: true, WithMatchId: true),
         new("pattern-level", "learned", Explore: true, WithMatchId: false),
         new("similarity", "similarity", Explore: false, WithMatchId: true),
     ];
@@ -130,53 +133,79 @@ internal static class LearningBenchmark
 
     private static void Report(LearningScenario scenario, string split, int rounds, IReadOnlyList<SeedResult> results)
     {
-        var names = Arms.Select(a => a.Name).Append("oracle").ToList();
-        // Per column (the arms, then the oracle): each round's success, averaged over the seeds.
-        var curves = names.Select((_, c) => Enumerable.Range(0, rounds).Select(t => results.Average(r =>
-            c < Arms.Length ? r.Arms[c].Expected[t] : r.Oracle[t])).ToArray()).ToList();
-        var realized = Arms.Select((_, c) => Enumerable.Range(0, rounds).Select(t => results.Average(r => r.Arms[c].Realized[t]))
-            .ToArray()).ToList();
-        var heldOut = Arms.Select((_, c) => results.Average(r => r.Arms[c].HeldOutBestOnTop)).Append(1.0).ToList();
-        var windows = Enumerable.Range(0, (rounds + Window - 1) / Window)
-            .Select(w => (From: w * Window, To: Math.Min(rounds, (w + 1) * Window))).ToList();
-        double Mean(double[] curve, int from, int to) => curve[from..to].Average();
-        // The ratio to the oracle over the window that ends at round "to" (rounds 151-200 and 351-400 by default).
-        double Ratio(int c, int to) => Mean(curves[c], Math.Max(0, to - Window), to) / Mean(curves[^1], Math.Max(0, to - Window), to);
-        var checkpoints = new[] { Math.Min(200, rounds), rounds }.Distinct().ToList();
-        static string Row(IEnumerable<string> cells) => string.Concat(cells.Select(c => c.PadLeft(15)));
-
-        var learned = Arms.Select((arm, c) => (arm.Name, Ratio: Ratio(c, checkpoints[0])))
-            .Where(a => a.Name.StartsWith("learned")).ToList();
-        var similarity = curves[Array.FindIndex(Arms, a => a.Ranking == "similarity")];
-        var rows = new List<(string, string)>
-        {
-            ("setup", $"split {split}, {scenario.Groups.Count} groups, {scenario.Tasks.Count()} tasks, "
-                + $"{scenario.Patterns.Count} patterns; {rounds} rounds x {results.Count} seeds; top answer of limit 5, min_confidence 0"),
-            ("success per 50 rounds", Row(names)),
-        };
-        rows.AddRange(windows.Select(w =>
-            ($"  rounds {w.From + 1}-{w.To}", Row(curves.Select(c => Mean(c, w.From, w.To).ToString("F3"))))));
-        rows.AddRange(checkpoints.Select(to => ($"x oracle, rounds {Math.Max(0, to - Window) + 1}-{to}",
-            Row(names.Select((_, c) => Ratio(c, to).ToString("F2"))))));
-        rows.Add(("best on top, held-out", Row(heldOut.Select(h => h.ToString("F2")))));
-        rows.Add(("goal (issue 14)", $"after 200 rounds the top answer succeeds at >= 0.9 x the oracle rate; similarity-only stays "
-            + "where it started"));
-        rows.Add(("here", string.Join(", ", learned.Select(a => $"{a.Name} {a.Ratio:F2}")) + $" x oracle after {checkpoints[0]} rounds "
-            + $"({(learned.Any(a => a.Ratio >= 0.9) ? "met" : "not met")}); similarity {Mean(similarity, 0, windows[0].To):F3} "
-            + $"in the first 50 rounds, {Mean(similarity, windows[^1].From, rounds):F3} in the last"));
-        BenchResults.Report($"learning-{scenario.Name}-{split}", rows, new
+        var curves = Curves.Of(results, rounds);
+        BenchResults.Report($"learning-{scenario.Name}-{split}", Rows(scenario, split, curves, results.Count), new
         {
             scenario = scenario.Name, split, rounds, seeds = results.Select(r => r.Seed), window = Window,
-            arms = names.Select((name, c) => new
+            arms = curves.Names.Select((name, c) => new
             {
                 name,
-                success_per_window = windows.Select(w => Mean(curves[c], w.From, w.To)),
-                realized_per_window = c < Arms.Length ? windows.Select(w => Mean(realized[c], w.From, w.To)) : null,
-                ratio_to_oracle = checkpoints.ToDictionary(to => $"{Math.Max(0, to - Window) + 1}-{to}", to => Ratio(c, to)),
-                held_out_best_on_top = heldOut[c],
+                success_per_window = curves.Windows.Select(w => Curves.Mean(curves.Expected[c], w.From, w.To)),
+                realized_per_window = c < Arms.Length ? curves.Windows.Select(w => Curves.Mean(curves.Realized[c], w.From, w.To)) : null,
+                ratio_to_oracle = curves.Checkpoints.ToDictionary(to => $"{Math.Max(0, to - Window) + 1}-{to}", to => curves.Ratio(c, to)),
+                held_out_best_on_top = curves.HeldOut[c],
             }),
             hidden_probabilities = results.ToDictionary(r => $"seed {r.Seed}", r => r.Hidden),
         });
+    }
+
+    private static List<(string, string)> Rows(LearningScenario scenario, string split, Curves curves, int seeds)
+    {
+        static string Row(IEnumerable<string> cells) => string.Concat(cells.Select(c => c.PadLeft(16)));
+        var rows = new List<(string, string)>
+        {
+            ("setup", $"split {split}, {scenario.Groups.Count} groups, {scenario.Tasks.Count()} tasks, "
+                + $"{scenario.Patterns.Count} patterns; {curves.Rounds} rounds x {seeds} seeds; top answer of limit 5, min_confidence 0"),
+            ("success per 50 rounds", Row(curves.Names)),
+        };
+        rows.AddRange(curves.Windows.Select(w =>
+            ($"  rounds {w.From + 1}-{w.To}", Row(curves.Expected.Select(c => Curves.Mean(c, w.From, w.To).ToString("F3"))))));
+        rows.AddRange(curves.Checkpoints.Select(to => ($"x oracle, rounds {Math.Max(0, to - Window) + 1}-{to}",
+            Row(curves.Names.Select((_, c) => curves.Ratio(c, to).ToString("F2"))))));
+        rows.Add(("best on top, held-out", Row(curves.HeldOut.Select(h => h.ToString("F2")))));
+        rows.Add(("goal (issue 14)", "after 200 rounds the top answer succeeds at >= 0.9 x the oracle rate; similarity-only stays "
+            + "where it started"));
+        rows.Add(("here", Verdict(curves)));
+        return rows;
+    }
+
+    private static string Verdict(Curves curves)
+    {
+        var at = curves.Checkpoints[0];
+        var learned = Arms.Select((arm, c) => (arm.Name, Ratio: curves.Ratio(c, at))).Where(a => a.Name.StartsWith("learned")).ToList();
+        var similarity = curves.Expected[Array.FindIndex(Arms, a => a.Ranking == "similarity")];
+        return string.Join(", ", learned.Select(a => $"{a.Name} {a.Ratio:F2}")) + $" x oracle after {at} rounds "
+            + $"({(learned.Any(a => a.Ratio >= 0.9) ? "met" : "not met")}); similarity "
+            + $"{Curves.Mean(similarity, 0, curves.Windows[0].To):F3} in the first 50 rounds, "
+            + $"{Curves.Mean(similarity, curves.Windows[^1].From, curves.Rounds):F3} in the last";
+    }
+
+    /// <summary>Per column (the arms, then the oracle): each round's success averaged over the seeds, and its windows.</summary>
+    private sealed record Curves(
+        List<string> Names, List<double[]> Expected, List<double[]> Realized, List<double> HeldOut, int Rounds)
+    {
+        public List<(int From, int To)> Windows { get; } = Enumerable.Range(0, (Rounds + Window - 1) / Window)
+            .Select(w => (w * Window, Math.Min(Rounds, (w + 1) * Window))).ToList();
+
+        /// <summary>Round 200 (or the last, if fewer) and the last round: where the ratios to the oracle are read.</summary>
+        public List<int> Checkpoints { get; } = new[] { Math.Min(200, Rounds), Rounds }.Distinct().ToList();
+
+        public static Curves Of(IReadOnlyList<SeedResult> results, int rounds)
+        {
+            var names = Arms.Select(a => a.Name).Append("oracle").ToList();
+            var expected = names.Select((_, c) => Enumerable.Range(0, rounds).Select(t => results.Average(r =>
+                c < Arms.Length ? r.Arms[c].Expected[t] : r.Oracle[t])).ToArray()).ToList();
+            var realized = Arms.Select((_, c) => Enumerable.Range(0, rounds).Select(t => results.Average(r => r.Arms[c].Realized[t]))
+                .ToArray()).ToList();
+            var heldOut = Arms.Select((_, c) => results.Average(r => r.Arms[c].HeldOutBestOnTop)).Append(1.0).ToList();
+            return new Curves(names, expected, realized, heldOut, rounds);
+        }
+
+        public static double Mean(double[] curve, int from, int to) => curve[from..to].Average();
+
+        /// <summary>Column <paramref name="c"/>'s success in the window ending at round <paramref name="to"/>, over the oracle's.</summary>
+        public double Ratio(int c, int to) =>
+            Mean(Expected[c], Math.Max(0, to - Window), to) / Mean(Expected[^1], Math.Max(0, to - Window), to);
     }
 
     private sealed record Arm(string Name, string Ranking, bool Explore, bool WithMatchId);
