@@ -157,6 +157,36 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         Assert.Contains("match_id", text);
     }
 
+    [Fact]
+    public async Task Another_host_name_finds_no_MCP_endpoint_and_no_origin_is_granted_CORS()
+    {
+        var http = pipeline.Api.CreateClient();
+
+        var local = await http.SendAsync(Ping(host: null));
+        var rebound = await http.SendAsync(Ping(host: "rebound.example"));
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/mcp");
+        preflight.Headers.Add("Origin", "https://rebound.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type,x-api-key");
+        var cors = await http.SendAsync(preflight);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, local.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, rebound.StatusCode);
+        Assert.False(cors.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private static HttpRequestMessage Ping(string? host)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc": "2.0", "id": 1, "method": "ping"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (host is not null) request.Headers.Host = host;
+        return request;
+    }
+
     private static async Task<McpClient> ConnectAsync(WebApplicationFactory<Program> host, string? apiKey = null)
     {
         var http = host.CreateClient();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PatternSync.Core.Serialization;
 using PatternSync.PatternApi.Security;
 
@@ -10,6 +11,7 @@ public static class McpExtensions
 
     public static IHostApplicationBuilder AddPatternMcp(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<McpOptions>().BindConfiguration("Mcp").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<McpCaller>();
         builder.Services.AddMcpServer()
@@ -20,9 +22,12 @@ public static class McpExtensions
     }
 
     /// <summary>
-    /// Every request needs a key (any scope: each tool checks its own, so a missing one is a tool error that names it) and
-    /// spends one read of the key's rate.
+    /// Every request needs a key (any scope: each tool checks its own, so a missing one is a tool error that names it), spends
+    /// one read of the key's rate, and must name an allowed host. No CORS policy is added: browsers' cross-origin calls fail.
     /// </summary>
-    public static IEndpointConventionBuilder MapPatternMcp(this IEndpointRouteBuilder app) =>
-        app.MapMcp(Path).RequireAuthorization().RequireRateLimiting(RateLimits.ReadPolicy);
+    public static IEndpointConventionBuilder MapPatternMcp(this IEndpointRouteBuilder app)
+    {
+        var hosts = app.ServiceProvider.GetRequiredService<IOptions<McpOptions>>().Value.Hosts;
+        return app.MapMcp(Path).RequireHost(hosts).RequireAuthorization().RequireRateLimiting(RateLimits.ReadPolicy);
+    }
 }
