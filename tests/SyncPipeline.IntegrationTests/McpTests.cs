@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
@@ -42,6 +43,31 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         Assert.Equal(["intent"], tools["match_patterns"].InputSchema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.True(tools["match_patterns"].OutputSchema!.Value.GetProperty("properties").TryGetProperty("match_id", out _));
         Assert.True(tools["record_outcome"].OutputSchema!.Value.GetProperty("properties").TryGetProperty("success_count", out _));
+    }
+
+    [Fact]
+    public async Task The_tool_reference_in_docs_lists_exactly_the_servers_tools_arguments_and_annotations()
+    {
+        await using var client = await ConnectAsync(pipeline.Api);
+        var reference = await File.ReadAllTextAsync(Path.Combine(TestServices.RepositoryRoot, "docs", "mcp.md"));
+        var sections = reference.Split("\n### ").Skip(1)
+            .ToDictionary(s => s[..s.IndexOf('\n')].Trim('`'), s => s[(s.IndexOf('\n') + 1)..].Split("\n## ")[0]);
+
+        var tools = (await client.ListToolsAsync()).Select(t => t.ProtocolTool).ToList();
+        Assert.Equal(tools.Select(t => t.Name).Order(), sections.Keys.Order());
+        foreach (var tool in tools)
+        {
+            var section = sections[tool.Name];
+            var documented = Regex.Matches(section, @"^\| `([a-z_]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+            var arguments = tool.InputSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name);
+            Assert.Equal(arguments.Order(), documented.Order());
+            var annotations = tool.Annotations!;
+            Assert.StartsWith(annotations.ReadOnlyHint == true ? "Read-only" : "Writes, adds only", section.Trim());
+            Assert.Equal(annotations.IdempotentHint == true, !section.Contains("not idempotent"));
+            Assert.Contains($"scope `{(annotations.ReadOnlyHint == true ? Scopes.PatternsRead : Scopes.PatternsWrite)}`", section);
+        }
+        var prompt = Assert.Single(await client.ListPromptsAsync());
+        Assert.Contains($"`{prompt.Name}` (argument `{Assert.Single(prompt.ProtocolPrompt.Arguments!).Name}`)", reference);
     }
 
     [Fact]
