@@ -152,20 +152,25 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
     }
 
     [Fact]
-    public async Task A_read_only_key_can_match_but_create_is_a_tool_error_naming_the_write_scope_and_no_key_is_refused()
+    public async Task A_read_only_key_can_list_but_create_is_a_tool_error_naming_the_write_scope_and_no_key_is_refused()
     {
         await using var keyed = pipeline.Api.WithWebHostBuilder(builder => builder.UseSetting("Auth:RequireApiKeys", "true"));
         await using var scope = keyed.Services.CreateAsyncScope();
-        var (_, readKey) = await scope.ServiceProvider.GetRequiredService<ApiKeyStore>()
-            .CreateAsync($"mcp-reader-{Guid.NewGuid():N}", [Scopes.PatternsRead], CancellationToken.None);
-        await using var reader = await ConnectAsync(keyed, readKey);
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        var (_, readKey) = await keys.CreateAsync($"mcp-reader-{Guid.NewGuid():N}", [Scopes.PatternsRead], CancellationToken.None);
+        var (_, writeKey) = await keys.CreateAsync($"mcp-writer-{Guid.NewGuid():N}", [Scopes.PatternsWrite], CancellationToken.None);
+        await using var reader = await ConnectAsync(keyed, new() { [ApiKeyAuthenticationHandler.HeaderName] = readKey });
+        // MCP clients often can only send a bearer token: the same key is taken there.
+        await using var writer = await ConnectAsync(keyed, new() { ["Authorization"] = $"Bearer {writeKey}" });
 
         var listed = await reader.CallToolAsync("list_patterns", new Dictionary<string, object?> { ["limit"] = 1 });
-        var create = await reader.CallToolAsync("create_pattern", CreateArguments("Never stored", NewTag()));
+        var refused = await reader.CallToolAsync("create_pattern", CreateArguments("Never stored", NewTag()));
+        var created = await writer.CallToolAsync("create_pattern", CreateArguments("Stored by a writer", NewTag()));
 
         Assert.True(listed.IsError is not true, Text(listed));
-        Assert.True(create.IsError);
-        Assert.Contains("needs scope patterns:write", Text(create));
+        Assert.True(refused.IsError);
+        Assert.Contains("needs scope patterns:write", Text(refused));
+        Assert.True(created.IsError is not true, Text(created));
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => ConnectAsync(keyed));
     }
 
@@ -213,16 +218,12 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         return request;
     }
 
-    private static async Task<McpClient> ConnectAsync(WebApplicationFactory<Program> host, string? apiKey = null)
+    private static async Task<McpClient> ConnectAsync(WebApplicationFactory<Program> host, Dictionary<string, string>? headers = null)
     {
         var http = host.CreateClient();
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
-            Endpoint = new Uri(http.BaseAddress!, "/mcp"),
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = apiKey is null
-                ? null
-                : new Dictionary<string, string> { [ApiKeyAuthenticationHandler.HeaderName] = apiKey },
+            Endpoint = new Uri(http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp, AdditionalHeaders = headers,
         }, http, ownsHttpClient: true);
         return await McpClient.CreateAsync(transport);
     }

@@ -24,10 +24,12 @@ public static class McpExtensions
     /// <summary>
     /// Every request needs a key (any scope: each tool checks its own, so a missing one is a tool error that names it), spends
     /// one read of the key's rate, and must name an allowed host. No CORS policy is added: browsers' cross-origin calls fail.
+    /// Not a REST operation, so not in the OpenAPI document.
     /// </summary>
     public static IEndpointConventionBuilder MapPatternMcp(this IEndpointRouteBuilder app)
     {
         var hosts = app.ServiceProvider.GetRequiredService<IOptions<McpOptions>>().Value.Hosts;
-        return app.MapMcp(Path).RequireHost(hosts).RequireAuthorization().RequireRateLimiting(RateLimits.ReadPolicy);
+        return app.MapMcp(Path).RequireHost(hosts).RequireAuthorization().RequireRateLimiting(RateLimits.ReadPolicy)
+            .ExcludeFromDescription();
     }
 }
