@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
@@ -38,8 +36,6 @@ public sealed class McpCaller(IHttpContextAccessor http, IOptions<AuthOptions> a
             var errors = new Dictionary<string, string[]> { ["idempotency_key"] = [problem] };
             return (null, ToolResults.Invalid("The idempotency_key is not valid", errors));
         }
-        var caller = User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"mcp {tool}\n{body.ToJsonString()}")));
-        return (new IdempotentWrites.Request(caller, key, hash), null);
+        return (IdempotencyKeyHeader.For(User, key, $"mcp {tool}", body), null);
     }
 }

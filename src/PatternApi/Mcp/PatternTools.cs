@@ -172,10 +172,9 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         Add("sort", sort); Add("limit", limit); Add("cursor", cursor);
         var (query, errors) = PatternListQuery.Parse(new QueryCollection(parameters));
         if (query is null) return ToolResults.Invalid("The listing parameters are not valid", errors);
-        var page = await query.Apply(db.Patterns.AsNoTracking()).ToListAsync(cancellationToken);
-        var next = page.Count == query.Limit ? query.NextCursor(page[^1]) : null;
-        var response = new PatternPage(page.Select(PatternResponse.From).ToList(), next);
-        return ToolResults.Success(response, $"{page.Count} pattern(s)" + (next is null ? "." : "; more with cursor " + next));
+        var page = await query.PageAsync(db.Patterns.AsNoTracking(), cancellationToken);
+        var more = page.NextCursor is null ? "." : "; more with cursor " + page.NextCursor;
+        return ToolResults.Success(page, $"{page.Items.Count} pattern(s){more}");
     }
 
     /// <summary>The request body REST would have received: the arguments given, in their JSON form.</summary>
