@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
 using PatternSync.Core.Serialization;
 using PatternSync.PatternApi.Security;
 
@@ -9,12 +10,21 @@ public static class McpExtensions
 {
     public const string Path = "/mcp";
 
+    /// <summary>What a client may put before the model: the loop the tools close.</summary>
+    public const string Instructions =
+        "PatternSync stores approaches that worked. Before a task, call match_patterns and keep its match_id; follow the best " +
+        "pattern; afterwards call record_outcome with the pattern_id, success and that match_id, so the ranking learns.";
+
     public static IHostApplicationBuilder AddPatternMcp(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<McpOptions>().BindConfiguration("Mcp").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<McpCaller>();
-        builder.Services.AddMcpServer()
+        builder.Services.AddMcpServer(options =>
+            {
+                options.ServerInfo = new Implementation { Name = "PatternSync", Version = "1.0" };
+                options.ServerInstructions = Instructions;
+            })
             .WithHttpTransport(options => options.Stateless = true)
             .WithTools<PatternTools>(PatternJson.Options)
             .WithPrompts([typeof(PatternPrompts)]);
