@@ -29,7 +29,7 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         var tools = (await client.ListToolsAsync()).ToDictionary(t => t.Name, t => t.ProtocolTool);
 
         Assert.Equal(["create_pattern", "get_pattern", "list_patterns", "match_patterns", "record_outcome"], tools.Keys.Order());
-        Assert.Equal("PatternSync", client.ServerInfo.Name);
+        Assert.Equal("PatternSync", client.ServerInfo?.Name);
         Assert.Contains("match_id", client.ServerInstructions ?? "");
         foreach (var read in new[] { "match_patterns", "get_pattern", "list_patterns" })
             Assert.True(tools[read].Annotations!.ReadOnlyHint, $"{read} is read-only");
