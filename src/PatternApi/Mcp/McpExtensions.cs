@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using PatternSync.Core.Serialization;
@@ -26,7 +27,8 @@ public static class McpExtensions
                 options.ServerInstructions = Instructions;
             })
             .WithHttpTransport(options => options.Stateless = true)
-            .WithTools<PatternTools>(PatternJson.Options)
+            // A fresh instance: the SDK completes the options it is given, and the shared one is read-only once used.
+            .WithTools<PatternTools>(PatternJson.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)))
             .WithPrompts([typeof(PatternPrompts)]);
         return builder;
     }
