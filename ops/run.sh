@@ -93,6 +93,7 @@ cat >&2 <<EOF
     API reference   $API_URL/reference
     status page     $API_URL/ops/index.html#key=$API_KEY
     API key         $API_KEY   (header X-Api-Key; scopes patterns:read, patterns:write, ops:admin)
+    MCP endpoint    $API_URL/mcp   (streamable HTTP for agents; header X-Api-Key: $API_KEY; tools: docs/mcp.md)
     metrics         $API_URL/metrics   $WORKER_URL/metrics
     logs            $RUN_DIR/api.log   $RUN_DIR/worker.log
   Index: embedded in PostgreSQL (no Qdrant here); docker compose runs Qdrant.

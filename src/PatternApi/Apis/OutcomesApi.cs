@@ -68,7 +68,7 @@ public static class OutcomesApi
     private static readonly HashSet<string> Fields = ["success", "match_id", "notes"];
 
     /// <summary>Reads an outcome's fields; null with the errors by field when the body is not one.</summary>
-    private static (OutcomeReport? Report, Dictionary<string, string[]> Errors) ParseOutcome(JsonObject body)
+    internal static (OutcomeReport? Report, Dictionary<string, string[]> Errors) ParseOutcome(JsonObject body)
     {
         var errors = new ValidationErrors();
         foreach (var (field, _) in body.Where(p => !Fields.Contains(p.Key))) errors.Add(field, "is not a field of an outcome.");

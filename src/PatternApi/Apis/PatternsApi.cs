@@ -67,9 +67,7 @@ public static class PatternsApi
     {
         var (query, errors) = PatternListQuery.Parse(request.Query);
         if (query is null) return TypedResults.ValidationProblem(errors, title: "The listing parameters are not valid");
-        var page = await query.Apply(services.Db.Patterns.AsNoTracking()).ToListAsync(request.HttpContext.RequestAborted);
-        var next = page.Count == query.Limit ? query.NextCursor(page[^1]) : null;
-        return TypedResults.Ok(new PatternPage(page.Select(PatternResponse.From).ToList(), next));
+        return TypedResults.Ok(await query.PageAsync(services.Db.Patterns.AsNoTracking(), request.HttpContext.RequestAborted));
     }
 
     public static async Task<Results<Ok<PatternResponse>, ValidationProblem, ProblemHttpResult>> UpdatePattern(

@@ -9,6 +9,7 @@ using PatternSync.Core.Messaging;
 using PatternSync.Core.VectorIndex;
 using PatternSync.PatternApi.Idempotency;
 using PatternSync.PatternApi.Matching;
+using PatternSync.PatternApi.Mcp;
 using PatternSync.PatternApi.Operations;
 using PatternSync.PatternApi.Security;
 using PatternSync.Core.Persistence;
@@ -38,6 +39,7 @@ public static class ApplicationExtensions
         builder.AddRequestLimits();
         builder.Services.AddOpenApi();
         builder.AddApiSecurity();
+        builder.AddPatternMcp();
         builder.Services.AddOptions<EmbedderProbeOptions>().BindConfiguration("Health").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EmbedderHealthCheck>();
         builder.Services.AddHealthChecks()

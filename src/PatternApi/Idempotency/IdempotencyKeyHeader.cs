@@ -21,8 +21,17 @@ public static class IdempotencyKeyHeader
         if (problem is not null)
             return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeys.Header] = [problem] },
                 title: "The Idempotency-Key header is not valid"));
-        var caller = http.HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Method} {http.Path}\n{body.ToJsonString()}")));
-        return (new IdempotentWrites.Request(caller, key, hash), null);
+        return (For(http.HttpContext.User, key, $"{http.Method} {http.Path}", body), null);
+    }
+
+    /// <summary>
+    /// A usable key's request: the caller's key, and a hash of the write it came with (its target, e.g. method and path,
+    /// and its body), so a key reused for another write is refused.
+    /// </summary>
+    public static IdempotentWrites.Request For(ClaimsPrincipal user, string key, string target, JsonObject body)
+    {
+        var caller = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{target}\n{body.ToJsonString()}")));
+        return new IdempotentWrites.Request(caller, key, hash);
     }
 }

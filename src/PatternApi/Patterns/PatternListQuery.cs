@@ -124,6 +124,14 @@ public sealed record PatternListQuery(
         };
     }
 
+    /// <summary>This query's page of the patterns, with the cursor of the next page when this one is full.</summary>
+    public async Task<PatternPage> PageAsync(IQueryable<SuccessPattern> patterns, CancellationToken cancellationToken)
+    {
+        var page = await Apply(patterns).ToListAsync(cancellationToken);
+        var next = page.Count == Limit ? NextCursor(page[^1]) : null;
+        return new PatternPage(page.Select(PatternResponse.From).ToList(), next);
+    }
+
     public string NextCursor(SuccessPattern last)
     {
         var value = Sort switch
