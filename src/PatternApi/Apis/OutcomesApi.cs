@@ -57,9 +57,7 @@ public static class OutcomesApi
         if (query is null) return TypedResults.ValidationProblem(errors, title: "The listing parameters are not valid");
         var cancellationToken = request.HttpContext.RequestAborted;
         if (!await services.Db.Patterns.AnyAsync(p => p.PatternId == id, cancellationToken)) return PatternProblems.NotFound(id);
-        var page = await query.Apply(services.Db.Outcomes.AsNoTracking(), id).ToListAsync(cancellationToken);
-        var next = page.Count == query.Limit ? OutcomeListQuery.NextCursor(page[^1]) : null;
-        return TypedResults.Ok(new OutcomePage(page.Select(OutcomeResponse.From).ToList(), next));
+        return TypedResults.Ok(await query.PageAsync(services.Db.Outcomes.AsNoTracking(), id, cancellationToken));
     }
 
     /// <summary>The body's shape, for the OpenAPI document (the handler reads it field by field).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using PatternSync.Core.Patterns;
 using PatternSync.PatternApi.Http;
 
@@ -25,14 +26,20 @@ public sealed record OutcomeListQuery(long? Before, int Limit)
         return errors.Any ? (null, errors.ToDictionary()) : (new OutcomeListQuery(before, limit), errors.ToDictionary());
     }
 
-    public IQueryable<PatternOutcome> Apply(IQueryable<PatternOutcome> outcomes, Guid patternId)
+    /// <summary>This query's page of a pattern's outcomes, with the cursor of the next page when this one is full.</summary>
+    public async Task<OutcomePage> PageAsync(IQueryable<PatternOutcome> outcomes, Guid patternId, CancellationToken cancellationToken)
+    {
+        var page = await Apply(outcomes, patternId).ToListAsync(cancellationToken);
+        var next = page.Count == Limit ? PatternListQuery.EncodeCursor(new Cursor(page[^1].Id)) : null;
+        return new OutcomePage(page.Select(OutcomeResponse.From).ToList(), next);
+    }
+
+    private IQueryable<PatternOutcome> Apply(IQueryable<PatternOutcome> outcomes, Guid patternId)
     {
         outcomes = outcomes.Where(o => o.PatternId == patternId);
         if (Before is { } before) outcomes = outcomes.Where(o => o.Id < before);
         return outcomes.OrderByDescending(o => o.Id).Take(Limit);
     }
-
-    public static string NextCursor(PatternOutcome last) => PatternListQuery.EncodeCursor(new Cursor(last.Id));
 }
 
 /// <summary>One reported outcome as the API returns it.</summary>
