@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PatternSync.Core.Patterns;
+using PatternSync.Core.Serialization;
 using PatternSync.PatternApi.Http;
 using PatternSync.PatternApi.Idempotency;
 using PatternSync.PatternApi.Patterns;
@@ -94,7 +95,8 @@ public static class OutcomesApi
     {
         if (node is null) return null;
         var notes = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
-        var plain = notes is not null && !notes.Any(c => char.IsControl(c) && c is not ('\n' or '\t'));
+        // Stricter than other free text: no carriage return either.
+        var plain = notes is not null && !RequestFields.HasControlCharacters(notes) && !notes.Contains('\r');
         if (plain && notes!.Length <= OutcomeReport.MaxNotesLength) return notes;
         errors.Add("notes", $"must be text of at most {OutcomeReport.MaxNotesLength} characters; no control characters but newline, tab.");
         return null;
