@@ -7,7 +7,7 @@ using PatternSync.PatternApi.Matching;
 namespace PatternSync.PatternApi.Ranking;
 
 /// <summary>A candidate of a match: its row, its index hit, and why it ranks where it does.</summary>
-public sealed record RankedPattern(SuccessPattern Row, VectorMatch Hit, ScoreDetails Details, double RankScore);
+public sealed record RankedPattern(SuccessPattern Row, ScoreDetails Details, double RankScore);
 
 /// <summary>
 /// Orders a match's candidates by expected usefulness, fit × works. A <c>similarity</c> ranking keeps the index's order and
@@ -29,8 +29,7 @@ public sealed class MatchRanker(
         MatchRequest request, ReadOnlyMemory<float> query, CancellationToken cancellationToken)
     {
         if (request.Ranking == MatchRanking.Similarity)
-            return candidates.Select(c => new RankedPattern(c.Row, c.Hit,
-                new ScoreDetails(Round(Fit(c.Hit)), null, null, Round(Fit(c.Hit))), Fit(c.Hit))).ToList();
+            return candidates.Select(c => Ranked(c.Row, Fit(c.Hit), estimate: null, works: 1)).ToList();
 
         var outcomes = await evidence.ReadAsync(candidates.Select(c => (c.Row.PatternId, c.Row.Version)).ToList(), cancellationToken);
         var priorMean = await priors.ReadAsync(cancellationToken);
@@ -40,12 +39,20 @@ public sealed class MatchRanker(
                 var estimate = estimator.Estimate(priorMean(c.Row.PatternType),
                     outcomes.GetValueOrDefault(c.Row.PatternId) ?? [], query.Span, now);
                 var works = request.Explore ? Beta.Sample(Random.Shared, estimate.Alpha, estimate.Beta) : estimate.Mean;
-                var rank = Fit(c.Hit) * works;
-                return new RankedPattern(c.Row, c.Hit,
-                    new ScoreDetails(Round(Fit(c.Hit)), Round(estimate.Mean), Round(estimate.OutcomesConsidered), Round(rank)), rank);
+                return Ranked(c.Row, Fit(c.Hit), estimate, works);
             })
             .OrderByDescending(r => r.RankScore) // stable: equal scores keep the index's order
             .ToList();
+    }
+
+    /// <summary>The candidate ranked by fit × works; without an estimate (similarity) works is 1 and nothing is estimated.</summary>
+    private static RankedPattern Ranked(SuccessPattern row, double fit, SuccessEstimate? estimate, double works)
+    {
+        var rank = fit * works;
+        var details = estimate is { } e
+            ? new ScoreDetails(Round(fit), Round(e.Mean), Round(e.OutcomesConsidered), Round(rank))
+            : new ScoreDetails(Round(fit), null, null, Round(rank));
+        return new RankedPattern(row, details, rank);
     }
 
     private static double Round(double value) => Math.Round(value, 4);
