@@ -220,7 +220,7 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         return request;
     }
 
-    private static async Task<McpClient> ConnectAsync(WebApplicationFactory<Program> host, Dictionary<string, string>? headers = null)
+    internal static async Task<McpClient> ConnectAsync(WebApplicationFactory<Program> host, Dictionary<string, string>? headers = null)
     {
         var http = host.CreateClient();
         var transport = new HttpClientTransport(new HttpClientTransportOptions
@@ -266,5 +266,5 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
 
     private static string NewTag() => $"mcp-{Guid.NewGuid():N}"[..24];
 
-    private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+    internal static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
 }

@@ -6,7 +6,7 @@ using PatternSync.PatternApi.Security;
 
 namespace PatternSync.PatternApi.Mcp;
 
-/// <summary>The Model Context Protocol server: stateless streamable HTTP at /mcp, behind the API keys and read rate.</summary>
+/// <summary>The Model Context Protocol server: stateless streamable HTTP at /mcp, behind the API keys and their rates.</summary>
 public static class McpExtensions
 {
     public const string Path = "/mcp";
@@ -34,14 +34,14 @@ public static class McpExtensions
     }
 
     /// <summary>
-    /// Every request needs a key (any scope: each tool checks its own, so a missing one is a tool error that names it), spends
-    /// one read of the key's rate, and must name an allowed host. No CORS policy is added: browsers' cross-origin calls fail.
-    /// Not a REST operation, so not in the OpenAPI document.
+    /// Every request needs a key (any scope: each tool checks its own, so a missing one is a tool error that names it) and
+    /// must name an allowed host. No rate here: each tool spends its kind (<see cref="McpCaller.Refuses"/>), as the REST
+    /// endpoint would. No CORS policy is added: browsers' cross-origin calls fail. Not a REST operation, so not in the
+    /// OpenAPI document.
     /// </summary>
     public static IEndpointConventionBuilder MapPatternMcp(this IEndpointRouteBuilder app)
     {
         var hosts = app.ServiceProvider.GetRequiredService<IOptions<McpOptions>>().Value.Hosts;
-        return app.MapMcp(Path).RequireHost(hosts).RequireAuthorization().RequireRateLimiting(RateLimits.ReadPolicy)
-            .ExcludeFromDescription();
+        return app.MapMcp(Path).RequireHost(hosts).RequireAuthorization().ExcludeFromDescription();
     }
 }

@@ -51,7 +51,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         bool? explore = null,
         CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsRead) is { } lacks) return lacks;
+        if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
         var body = Body(("intent", intent), ("context", context), ("requirements", requirements), ("filters", filters),
             ("limit", limit), ("min_confidence", min_confidence), ("ranking", ranking), ("explore", explore));
         var (match, errors) = MatchRequest.Parse(body);
@@ -82,7 +82,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         string? idempotency_key = null,
         CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsWrite) is { } lacks) return lacks;
+        if (caller.Refuses(Scopes.PatternsWrite) is { } refused) return refused;
         if (!Guid.TryParse(pattern_id, out var id)) return ToolResults.Problem(PatternProblems.BadPatternId());
         var body = Body(("success", success), ("match_id", match_id), ("notes", notes));
         var (report, errors) = OutcomesApi.ParseOutcome(body);
@@ -100,7 +100,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
     public async Task<CallToolResult> GetPatternAsync(
         [Description("The pattern's uuid.")] string pattern_id, CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsRead) is { } lacks) return lacks;
+        if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
         if (!Guid.TryParse(pattern_id, out var id)) return ToolResults.Problem(PatternProblems.BadPatternId());
         var pattern = await db.Patterns.AsNoTracking().FirstOrDefaultAsync(p => p.PatternId == id, cancellationToken);
         if (pattern is null) return ToolResults.Problem(PatternProblems.NotFound(id));
@@ -130,7 +130,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         string? idempotency_key = null,
         CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsWrite) is { } lacks) return lacks;
+        if (caller.Refuses(Scopes.PatternsWrite) is { } refused) return refused;
         var body = Body(("pattern_type", pattern_type), ("name", name), ("description", description),
             ("execution_trace", execution_trace), ("success_criteria", success_criteria), ("context", context),
             ("quality_metrics", quality_metrics), ("performance_data", performance_data), ("tags", tags), ("status", status));
@@ -160,7 +160,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         [Description("next_cursor from the previous page.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsRead) is { } lacks) return lacks;
+        if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
         var parameters = new Dictionary<string, StringValues>();
         void Add(string name, object? value)
         {
