@@ -39,14 +39,16 @@ public sealed class McpCaller(IHttpContextAccessor http, IOptions<AuthOptions> a
     /// The <c>idempotency_key</c> argument as REST reads the Idempotency-Key header: no request when absent, a tool error
     /// naming it when unusable. The hash covers the tool and its body, so a key reused for another call is refused.
     /// </summary>
-    public (IdempotentWrites.Request? Request, CallToolResult? Error) Idempotency(string? key, string tool, JsonObject body)
+    public (IdempotentWrites.Request? Request, CallToolResult? Error) Idempotency(JsonNode? argument, string tool, JsonObject body)
     {
-        if (key is null) return (null, null);
-        if (IdempotencyKeys.Problem(key) is { } problem)
+        if (argument is null) return (null, null);
+        var key = argument is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        if ((key is null ? $"must be a string of 1 to {IdempotencyKeys.MaxLength} characters." : IdempotencyKeys.Problem(key))
+            is { } problem)
         {
             var errors = new Dictionary<string, string[]> { ["idempotency_key"] = [problem] };
             return (null, ToolResults.Invalid("The idempotency_key is not valid", errors));
         }
-        return (IdempotencyKeyHeader.For(User, key, $"mcp {tool}", body), null);
+        return (IdempotencyKeyHeader.For(User, key!, $"mcp {tool}", body), null);
     }
 }
