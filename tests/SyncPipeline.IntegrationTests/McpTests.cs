@@ -137,8 +137,10 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
 
         Assert.True(result.IsError);
         var text = Text(result);
-        var restErrors = (await RestProblemAsync(tool, args))["errors"]!.AsObject();
+        var restProblem = await RestProblemAsync(tool, args);
+        var restErrors = restProblem["errors"]!.AsObject();
         Assert.NotEmpty(restErrors);
+        Assert.StartsWith($"{restProblem["title"]}: ", text);
         foreach (var (field, messages) in restErrors)
             Assert.Contains($"{field} {messages![0]}", text);
     }

@@ -43,7 +43,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
     {
         if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
         var (match, errors) = MatchRequest.Parse(Arguments(request));
-        if (match is null) return ToolResults.Invalid("The match request is not valid", errors);
+        if (match is null) return ToolResults.Invalid(PatternProblems.InvalidMatch, errors);
         var response = await matcher.MatchAsync(match, cancellationToken);
         var best = response.MatchedPatterns.FirstOrDefault();
         return ToolResults.Success(response, best is null
@@ -69,7 +69,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         if (PatternId(body) is not { } id) return ToolResults.Problem(PatternProblems.BadPatternId());
         var idempotencyKey = Take(body, "idempotency_key");
         var (report, errors) = OutcomesApi.ParseOutcome(body);
-        if (report is null) return ToolResults.Invalid("The outcome is not valid", errors);
+        if (report is null) return ToolResults.Invalid(PatternProblems.InvalidOutcome, errors);
         var (key, keyError) = caller.Idempotency(idempotencyKey, $"{RecordOutcome} {id}", body);
         if (keyError is not null) return keyError;
         var result = await changes.RecordOutcomeAsync(id, report, caller.Name, key, cancellationToken);
@@ -109,7 +109,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         var (key, keyError) = caller.Idempotency(idempotencyKey, CreatePattern, body);
         if (keyError is not null) return keyError;
         var result = await changes.CreateAsync(body, key, cancellationToken);
-        if (result is PatternChangeResult.Invalid invalid) return ToolResults.Invalid("The pattern is not valid", invalid.Errors);
+        if (result is PatternChangeResult.Invalid invalid) return ToolResults.Invalid(PatternProblems.InvalidPattern, invalid.Errors);
         return Written(result, p => $"Created {Summary(p)}");
     }
 
@@ -125,7 +125,7 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
     {
         if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
         var (query, errors) = PatternListQuery.Parse(QueryParameters(Arguments(request)));
-        if (query is null) return ToolResults.Invalid("The listing parameters are not valid", errors);
+        if (query is null) return ToolResults.Invalid(PatternProblems.InvalidListing, errors);
         var page = await query.PageAsync(db.Patterns.AsNoTracking(), cancellationToken);
         var more = page.NextCursor is null ? "." : "; more with cursor " + page.NextCursor;
         return ToolResults.Success(page, $"{page.Items.Count} pattern(s){more}");

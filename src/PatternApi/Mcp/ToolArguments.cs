@@ -55,7 +55,8 @@ public sealed record CreatePatternArguments(
     [property: Description("Timings and costs, as a JSON object.")] JsonObject? PerformanceData = null,
     [property: Description("Tags for filtering.")] string[]? Tags = null,
     [property: Description("\"active\" (default), \"deprecated\" or \"archived\".")] string? Status = null,
-    [property: Description("Any unique string (1-200 visible ASCII characters); a retry with the same key and arguments creates one pattern.")]
+    [property: Description(
+        "Any unique string (1-200 visible ASCII characters); a retry with the same key and arguments creates one pattern.")]
     string? IdempotencyKey = null);
 
 public sealed record ListPatternsArguments(
