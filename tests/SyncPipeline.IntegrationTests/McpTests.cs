@@ -128,6 +128,7 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
     [InlineData("create_pattern", """{"pattern_type": "caching", "name": 5, "tags": "cache"}""")]
     // Every argument reaches the REST parser, one the tool's schema does not name too.
     [InlineData("match_patterns", """{"intent": "retry payments", "retrieval_mode": "dense"}""")]
+    [InlineData("match_patterns", """{"intent": "retry payments", "retrieval": "fuzzy"}""")]
     public async Task Bad_arguments_are_a_tool_error_naming_each_field_as_the_REST_400_does(string tool, string arguments)
     {
         await using var client = await ConnectAsync(pipeline.Api);

@@ -18,17 +18,21 @@ public sealed record MatchPatternsArguments(
     [property: JsonRequired, Description("What you are trying to do, in plain words (required, at most 2000 characters).")]
     string Intent,
     [property: Description("The situation: text, or a JSON object such as {\"language\": \"csharp\", \"framework\": \"aspnetcore\"}.")]
-    object? Context = null,
+    JsonNode? Context = null,
     [property: Description("Constraints the pattern must meet, e.g. [\"no new dependencies\"] (at most 20).")]
     string[]? Requirements = null,
     [property: Description("Narrow the candidates: {\"pattern_types\": [..], \"statuses\": [..], \"tags\": [..], \"all_tags\": bool, " +
         "\"min_quality_score\": 0-1, \"min_success_rate\": 0-1}.")]
     JsonObject? Filters = null,
     [property: Description("How many patterns at most, 1-100 (default 10).")] int? Limit = null,
-    [property: Description("Least fit to the intent a pattern needs, 0-1 (default 0.3).")] double? MinConfidence = null,
+    [property: Description("Least confidence a pattern needs, 0-1 (default 0.3): the probability it fits the intent.")]
+    double? MinConfidence = null,
     [property: Description("\"learned\" (default: fit times how well it worked) or \"similarity\" (fit only).")] string? Ranking = null,
     [property: Description("true to try a less-proven pattern now and then, so new patterns get a chance (learned ranking only).")]
-    bool? Explore = null);
+    bool? Explore = null,
+    [property: Description("\"hybrid\" (default: meaning and exact words, so quoted flags, keys and error codes count), " +
+        "\"dense\" (meaning only) or \"lexical\" (words only).")]
+    string? Retrieval = null);
 
 public sealed record RecordOutcomeArguments(
     [property: JsonRequired, Description("The pattern you used (a uuid from match_patterns).")] string PatternId,
