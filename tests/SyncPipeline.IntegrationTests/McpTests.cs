@@ -164,6 +164,22 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
     }
 
     [Fact]
+    public async Task An_idempotency_key_that_is_not_a_string_is_a_tool_error_naming_it_and_nothing_is_stored()
+    {
+        await using var client = await ConnectAsync(pipeline.Api);
+        var tag = NewTag();
+        var arguments = CreateArguments("Keyed by a number", tag);
+        arguments["idempotency_key"] = 42;
+
+        var result = await client.CallToolAsync("create_pattern", arguments);
+
+        Assert.True(result.IsError);
+        Assert.Contains("idempotency_key must be a string", Text(result));
+        var listed = await CallAsync(client, "list_patterns", new Dictionary<string, object?> { ["tag"] = new[] { tag } });
+        Assert.Empty(listed["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_read_only_key_can_list_but_create_is_a_tool_error_naming_the_write_scope_and_no_key_is_refused()
     {
         await using var keyed = pipeline.Api.WithWebHostBuilder(builder => builder.UseSetting("Auth:RequireApiKeys", "true"));
