@@ -3,6 +3,7 @@ using PatternSync.Core.Embeddings;
 using PatternSync.Core.Hosting;
 using PatternSync.Core.Observability;
 using PatternSync.Core.Serialization;
+using PatternSync.PatternApi.Confidence;
 using PatternSync.PatternApi.Http;
 using PatternSync.ServiceDefaults;
 using PatternSync.Core.Messaging;
@@ -34,6 +35,7 @@ public static class ApplicationExtensions
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.Services.AddScoped<PatternMatcher>();
+        builder.AddConfidenceCalibration();
         builder.AddPatternRanking();
         builder.AddMatchRecords();
         builder.AddRequestLimits();

@@ -139,3 +139,6 @@ public enum MatchRanking
     Learned,
     Similarity,
 }
+
+/// <summary>Which candidates a match reads: dense and lexical fused (hybrid), the vector index alone, or the lexical index alone.</summary>
+public enum MatchRetrieval { Hybrid, Dense, Lexical }
