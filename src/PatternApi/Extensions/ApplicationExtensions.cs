@@ -17,6 +17,7 @@ using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
 using PatternSync.PatternApi.Patterns;
 using PatternSync.PatternApi.Ranking;
+using PatternSync.PatternApi.Retrieval;
 
 namespace PatternSync.PatternApi.Extensions;
 
@@ -34,6 +35,7 @@ public static class ApplicationExtensions
         builder.AddPatternVectorIndex();
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
+        builder.AddPatternRetrieval();
         builder.Services.AddScoped<PatternMatcher>();
         builder.AddConfidenceCalibration();
         builder.AddPatternRanking();
