@@ -81,17 +81,20 @@ public sealed class ConfidenceCalibrationTests : IDisposable
     }
 
     [Fact]
-    public void Writing_a_model_s_fits_replaces_its_entry_and_keeps_the_other_models()
+    public void Writing_a_model_s_fits_replaces_those_modes_and_keeps_its_other_modes_and_the_other_models()
     {
         var path = Write("""
-            { "models": { "other/3": { "dense": { "a": 1.5, "b": 0.25 } }, "test-model/3": { "lexical": { "a": 1, "b": 1 } } } }
+            { "models": { "other/3": { "dense": { "a": 1.5, "b": 0.25 } },
+                          "test-model/3": { "lexical": { "a": 1, "b": 1 }, "dense": { "a": 2, "b": 2 } } } }
             """);
 
         CalibrationFile.Write(path, Model.Key, new Dictionary<MatchRetrieval, PlattScaling> { [MatchRetrieval.Dense] = new(12.5, -4) });
 
         var fits = CalibrationFile.Read(path);
         Assert.Equal(new PlattScaling(1.5, 0.25), fits["other/3"][MatchRetrieval.Dense]);
-        Assert.Equal(new PlattScaling(12.5, -4), Assert.Single(fits[Model.Key]).Value);
+        Assert.Equal(new PlattScaling(12.5, -4), fits[Model.Key][MatchRetrieval.Dense]);
+        Assert.Equal(new PlattScaling(1, 1), fits[Model.Key][MatchRetrieval.Lexical]);
+        Assert.Equal(2, fits[Model.Key].Count);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -59,7 +59,12 @@ public static class CalibrateCommand
                 messages.WriteLine($"{CalibrationFile.Name(mode)}: no fit: {e.Message}");
             }
         }
-        if (fits.Count > 0) CalibrationFile.Write(outPath, model.Key, fits);
+        if (fits.Count == 0)
+        {
+            messages.WriteLine($"no mode could be fit: {outPath} is left as it was");
+            return 1;
+        }
+        CalibrationFile.Write(outPath, model.Key, fits);
         messages.WriteLine($"wrote the fits of {string.Join(", ", fits.Keys.Select(CalibrationFile.Name))} for {model.Key} into {outPath}");
         return fits.Count == Enum.GetValues<MatchRetrieval>().Length ? 0 : 1;
     }

@@ -39,15 +39,17 @@ public static class CalibrationFile
         return fits;
     }
 
-    /// <summary>Writes this model's fits into the file, keeping the other models' entries (a new file when none is there).</summary>
+    /// <summary>
+    /// Writes this model's fits into the file (a new file when none is there), keeping the other models' entries and this
+    /// model's fits of the modes not given.
+    /// </summary>
     public static void Write(string path, string modelKey, IReadOnlyDictionary<MatchRetrieval, PlattScaling> fits)
     {
         var root = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : [];
         if (root["models"] is not JsonObject models) root["models"] = models = [];
-        var modes = new JsonObject();
-        foreach (var (mode, fit) in fits.OrderBy(f => f.Key))
+        if (models[modelKey] is not JsonObject modes) models[modelKey] = modes = [];
+        foreach (var (mode, fit) in fits)
             modes[Name(mode)] = new JsonObject { ["a"] = Math.Round(fit.A, 6), ["b"] = Math.Round(fit.B, 6) };
-        models[modelKey] = modes;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, root.ToJsonString(Indented) + "\n");
     }
