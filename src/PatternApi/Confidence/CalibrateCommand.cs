@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using PatternSync.Core.Embeddings;
 using PatternSync.PatternApi.Matching;
 
@@ -13,7 +12,6 @@ namespace PatternSync.PatternApi.Confidence;
 public static class CalibrateCommand
 {
     private const string Usage = "usage: calibrate --queries FILE [--queries FILE ...] [--out FILE]";
-    private const int Limit = 10;
 
     /// <summary>An answer of a labelled query: its retrieval score, whether it is expected, and whether it came first.</summary>
     private sealed record Answer(double Score, bool Right, bool First, bool Tune);
@@ -42,23 +40,7 @@ public static class CalibrateCommand
 
         var model = services.GetRequiredService<EmbeddingModel>();
         outPath ??= services.GetRequiredService<ConfidenceCalibration>().FilePath;
-        var fits = new Dictionary<MatchRetrieval, PlattScaling>();
-        await using var scope = services.CreateAsyncScope();
-        var matcher = scope.ServiceProvider.GetRequiredService<PatternMatcher>();
-        foreach (var mode in Enum.GetValues<MatchRetrieval>())
-        {
-            var answers = await AnswerAsync(matcher, queries, mode);
-            try
-            {
-                var fit = PlattScaling.Fit(answers.Where(a => a.Tune).Select(a => (a.Score, a.Right)).ToList());
-                fits[mode] = fit;
-                Report(output, mode, fit, answers.Where(a => !a.Tune).ToList());
-            }
-            catch (ArgumentException e)
-            {
-                messages.WriteLine($"{CalibrationFile.Name(mode)}: no fit: {e.Message}");
-            }
-        }
+        var fits = await FitAsync(services, queries, output, messages);
         if (fits.Count == 0)
         {
             messages.WriteLine($"no mode could be fit: {outPath} is left as it was");
@@ -67,6 +49,29 @@ public static class CalibrateCommand
         CalibrationFile.Write(outPath, model.Key, fits);
         messages.WriteLine($"wrote the fits of {string.Join(", ", fits.Keys.Select(CalibrationFile.Name))} for {model.Key} into {outPath}");
         return fits.Count == Enum.GetValues<MatchRetrieval>().Length ? 0 : 1;
+    }
+
+    /// <summary>Each mode's fit on the tune split, its quality on the report split printed; a refused fit is said and left out.</summary>
+    private static async Task<Dictionary<MatchRetrieval, PlattScaling>> FitAsync(
+        IServiceProvider services, IReadOnlyList<LabelledQuery> queries, TextWriter output, TextWriter messages)
+    {
+        var fits = new Dictionary<MatchRetrieval, PlattScaling>();
+        await using var scope = services.CreateAsyncScope();
+        var matcher = scope.ServiceProvider.GetRequiredService<PatternMatcher>();
+        foreach (var mode in Enum.GetValues<MatchRetrieval>())
+        {
+            var answers = await AnswerAsync(matcher, queries, mode);
+            try
+            {
+                fits[mode] = PlattScaling.Fit(answers.Where(a => a.Tune).Select(a => (a.Score, a.Right)).ToList());
+                Report(output, mode, fits[mode], answers.Where(a => !a.Tune).ToList());
+            }
+            catch (ArgumentException e)
+            {
+                messages.WriteLine($"{CalibrationFile.Name(mode)}: no fit: {e.Message}");
+            }
+        }
+        return fits;
     }
 
     private static (List<string> Queries, string? Out) ParseArguments(string[] args)
@@ -83,20 +88,13 @@ public static class CalibrateCommand
         return (queries, outPath);
     }
 
-    /// <summary>Every answer each query gets under this mode, ranked by fit alone, with no confidence threshold.</summary>
+    /// <summary>Every answer each query gets under this mode.</summary>
     private static async Task<List<Answer>> AnswerAsync(PatternMatcher matcher, IReadOnlyList<LabelledQuery> queries, MatchRetrieval mode)
     {
         var answers = new List<Answer>();
         foreach (var query in queries)
         {
-            var body = new JsonObject
-            {
-                ["intent"] = query.Intent, ["context"] = query.Context?.DeepClone(), ["limit"] = Limit, ["min_confidence"] = 0.0,
-                ["ranking"] = "similarity", ["retrieval"] = CalibrationFile.Name(mode),
-            };
-            var (request, errors) = MatchRequest.Parse(body);
-            if (request is null) throw new InvalidDataException($"'{query.Intent}' is not a valid match: {string.Join("; ", errors.Keys)}");
-            var response = await matcher.MatchAsync(request, CancellationToken.None);
+            var response = await matcher.MatchAsync(query.Request(mode), CancellationToken.None);
             answers.AddRange(response.MatchedPatterns.Select((m, rank) =>
                 new Answer(m.ScoreDetails.RetrievalScore, query.Expected.Contains(m.Name), rank == 0, query.Tune)));
         }
