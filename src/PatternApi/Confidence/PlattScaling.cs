@@ -13,12 +13,7 @@ public sealed record PlattScaling(double A, double B) : IConfidenceMap
     private const double HessianRidge = 1e-12;
     private const double GradientTolerance = 1e-5;
 
-    public double Probability(double score)
-    {
-        var z = A * score + B;
-        // Written per sign so exp never overflows.
-        return z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
-    }
+    public double Probability(double score) => Sigmoid(A * score + B);
 
     /// <returns>-∞ at 0 and +∞ at 1.</returns>
     public double ScoreAt(double probability)
@@ -58,7 +53,7 @@ public sealed record PlattScaling(double A, double B) : IConfidenceMap
             var (g1, g2, h11, h22, h21) = (0.0, 0.0, HessianRidge, HessianRidge, 0.0);
             for (var i = 0; i < scores.Length; i++)
             {
-                var p = new PlattScaling(a, b).Probability(scores[i]);
+                var p = Sigmoid(a * scores[i] + b);
                 var (d1, d2) = (p - targets[i], p * (1 - p));
                 (g1, g2) = (g1 + scores[i] * d1, g2 + d1);
                 (h11, h22, h21) = (h11 + scores[i] * scores[i] * d2, h22 + d2, h21 + scores[i] * d2);
@@ -89,6 +84,9 @@ public sealed record PlattScaling(double A, double B) : IConfidenceMap
                 nameof(pairs));
         return new PlattScaling(a, b);
     }
+
+    /// <summary>The logistic function, written per sign so exp never overflows.</summary>
+    private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 
     /// <summary>The cross-entropy of the targets under (a, b), summed stably on either sign of a·score + b.</summary>
     private static double Loss(double[] scores, double[] targets, double a, double b)

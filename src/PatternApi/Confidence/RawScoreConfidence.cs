@@ -9,5 +9,5 @@ public sealed class RawScoreConfidence : IConfidenceMap
 
     public double Probability(double score) => Math.Clamp(score, 0, 1);
 
-    public double ScoreAt(double probability) => probability;
+    public double ScoreAt(double probability) => probability > 0 ? probability : double.NegativeInfinity;
 }
