@@ -46,8 +46,7 @@ public sealed class ConfidenceCalibrationTests : IDisposable
         var hybrid = calibration.For(MatchRetrieval.Hybrid);
         _ = calibration.For(MatchRetrieval.Lexical);
 
-        Assert.Equal((0.42, 1.0, 0.0), (hybrid.Probability(0.42), hybrid.Probability(1.3), hybrid.Probability(-0.2)));
-        Assert.Equal((0.42, double.NegativeInfinity), (hybrid.ScoreAt(0.42), hybrid.ScoreAt(0)));
+        Assert.Equal((0.42, 1.0, 0.0), (hybrid.Probability(0.42, 0), hybrid.Probability(1.3, -0.1), hybrid.Probability(-0.2, 0)));
         var warning = Assert.Single(logs.Warnings);
         Assert.Contains("test-model/3", warning);
         Assert.Contains("hybrid, lexical", warning);

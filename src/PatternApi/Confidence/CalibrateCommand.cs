@@ -13,8 +13,11 @@ public static class CalibrateCommand
 {
     private const string Usage = "usage: calibrate --queries FILE [--queries FILE ...] [--out FILE]";
 
-    /// <summary>An answer of a labelled query: its retrieval score, whether it is expected, and whether it came first.</summary>
-    private sealed record Answer(double Score, bool Right, bool First, bool Tune);
+    /// <summary>An answer of a labelled query: its retrieval score, whether it is expected, its 1-based rank, and its query.</summary>
+    private sealed record Answer(double Score, double Gap, bool Right, int Rank, bool Tune, LabelledQuery Query)
+    {
+        public bool First => Rank == 1;
+    }
 
     /// <returns>0 when every mode was fit; 1 when a mode's fit was refused (the others are written); 2 on bad arguments.</returns>
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter? output = null, TextWriter? messages = null)
@@ -63,7 +66,7 @@ public static class CalibrateCommand
             var answers = await AnswerAsync(matcher, queries, mode);
             try
             {
-                fits[mode] = PlattScaling.Fit(answers.Where(a => a.Tune).Select(a => (a.Score, a.Right)).ToList());
+                fits[mode] = PlattScaling.Fit(answers.Where(a => a.Tune).Select(a => (a.Score, a.Gap, a.Right)).ToList());
                 Report(output, mode, fits[mode], answers.Where(a => !a.Tune).ToList());
             }
             catch (ArgumentException e)
@@ -95,19 +98,22 @@ public static class CalibrateCommand
         foreach (var query in queries)
         {
             var response = await matcher.MatchAsync(query.Request(mode), CancellationToken.None);
-            answers.AddRange(response.MatchedPatterns.Select((m, rank) =>
-                new Answer(m.ScoreDetails.RetrievalScore, query.Expected.Contains(m.Name), rank == 0, query.Tune)));
+            var best = response.MatchedPatterns.Select(m => m.ScoreDetails.RetrievalScore).DefaultIfEmpty().Max();
+            answers.AddRange(response.MatchedPatterns.Select((m, rank) => new Answer(m.ScoreDetails.RetrievalScore,
+                m.ScoreDetails.RetrievalScore - best, query.Expected.Contains(m.Name), rank + 1, query.Tune, query)));
         }
         return answers;
     }
 
     private static void Report(TextWriter output, MatchRetrieval mode, PlattScaling fit, IReadOnlyList<Answer> report)
     {
-        output.WriteLine(Invariant($"## {CalibrationFile.Name(mode)}: A = {fit.A:F6}, B = {fit.B:F6}"));
+        output.WriteLine(Invariant($"## {CalibrationFile.Name(mode)}: A = {fit.A:F6}, B = {fit.B:F6}, C = {fit.C:F6}"));
+        output.WriteLine();
+        output.WriteLine(Retrieved(report));
         foreach (var (title, answers) in new[] { ("all answers", report), ("top-1 answers", report.Where(a => a.First).ToList()) })
         {
-            var calibrated = CalibrationQuality.Of(answers.Select(a => (fit.Probability(a.Score), a.Right)).ToList());
-            var raw = CalibrationQuality.Of(answers.Select(a => (RawScoreConfidence.Instance.Probability(a.Score), a.Right)).ToList());
+            var calibrated = CalibrationQuality.Of(answers.Select(a => (fit.Probability(a.Score, a.Gap), a.Right)).ToList());
+            var raw = CalibrationQuality.Of(answers.Select(a => (RawScoreConfidence.Instance.Probability(a.Score, a.Gap), a.Right)).ToList());
             output.WriteLine();
             output.WriteLine(Invariant($"Report split, {title}: {answers.Count} answers, {answers.Count(a => a.Right)} right; ")
                 + Invariant($"ECE {calibrated.ExpectedCalibrationError:F3} (raw score as confidence: {raw.ExpectedCalibrationError:F3})"));
@@ -120,6 +126,17 @@ public static class CalibrateCommand
                     : Invariant($"| {bin.Lower:F1}–{bin.Upper:F1} | {bin.Count} | {bin.MeanConfidence:F3} | {bin.Accuracy:F3} |"));
         }
         output.WriteLine();
+    }
+
+    /// <summary>How well the mode retrieves: hit@1, hit@3 and MRR@10 over the report split's queries.</summary>
+    private static string Retrieved(IReadOnlyList<Answer> report)
+    {
+        var queries = report.Select(a => a.Query).Distinct().ToList();
+        var firstRight = report.Where(a => a.Right).GroupBy(a => a.Query).ToDictionary(g => g.Key, g => g.Min(a => a.Rank));
+        double Share(Func<int, bool> counts) => queries.Count(q => firstRight.TryGetValue(q, out var r) && counts(r)) / (double)queries.Count;
+        var mrr = queries.Sum(q => firstRight.TryGetValue(q, out var r) ? 1.0 / r : 0) / queries.Count;
+        return Invariant($"Report split, {queries.Count} queries: hit@1 {Share(r => r == 1):F3}, hit@3 {Share(r => r <= 3):F3}, ")
+            + Invariant($"MRR@10 {mrr:F3}");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

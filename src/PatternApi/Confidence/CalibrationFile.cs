@@ -5,8 +5,8 @@ using PatternSync.PatternApi.Matching;
 namespace PatternSync.PatternApi.Confidence;
 
 /// <summary>
-/// The calibration file: <c>{ "models": { "&lt;EmbeddingModel.Key&gt;": { "hybrid"|"dense"|"lexical": { "a": A, "b": B } } } }</c>,
-/// each fit a <see cref="PlattScaling"/> with A &gt; 0.
+/// The calibration file: <c>{ "models": { "&lt;EmbeddingModel.Key&gt;": { "hybrid"|"dense"|"lexical": { "a": A, "b": B, "c": C } } } }</c>,
+/// each fit a <see cref="PlattScaling"/> with A &gt; 0 and C ≥ 0 (0 when absent).
 /// </summary>
 public static class CalibrationFile
 {
@@ -49,7 +49,10 @@ public static class CalibrationFile
         if (root["models"] is not JsonObject models) root["models"] = models = [];
         if (models[modelKey] is not JsonObject modes) models[modelKey] = modes = [];
         foreach (var (mode, fit) in fits)
-            modes[Name(mode)] = new JsonObject { ["a"] = Math.Round(fit.A, 6), ["b"] = Math.Round(fit.B, 6) };
+            modes[Name(mode)] = new JsonObject
+            {
+                ["a"] = Math.Round(fit.A, 6), ["b"] = Math.Round(fit.B, 6), ["c"] = Math.Round(fit.C, 6),
+            };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, root.ToJsonString(Indented) + "\n");
     }
@@ -67,7 +70,9 @@ public static class CalibrationFile
         var b = Number(node, "b");
         if (a is not > 0) throw Invalid(path, at + ".a", "must be a number above 0 (the confidence rises with the score)");
         if (b is not { } finite) throw Invalid(path, at + ".b", "must be a number");
-        return new PlattScaling(a.Value, finite);
+        var c = node?["c"] is null ? 0 : Number(node, "c");
+        if (c is not >= 0) throw Invalid(path, at + ".c", "must be a number of at least 0 (the best answer counts no less)");
+        return new PlattScaling(a.Value, finite, c.Value);
     }
 
     private static double? Number(JsonNode? node, string field) =>

@@ -7,7 +7,5 @@ public sealed class RawScoreConfidence : IConfidenceMap
 
     private RawScoreConfidence() { }
 
-    public double Probability(double score) => Math.Clamp(score, 0, 1);
-
-    public double ScoreAt(double probability) => probability > 0 ? probability : double.NegativeInfinity;
+    public double Probability(double score, double gap) => Math.Clamp(score, 0, 1);
 }

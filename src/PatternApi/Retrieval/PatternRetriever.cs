@@ -29,7 +29,7 @@ public sealed class PatternRetriever(
         var depth = request.Retrieval == MatchRetrieval.Dense ? count : Math.Max(count, options.Value.ListDepth);
         var dense = request.Retrieval == MatchRetrieval.Lexical ? [] : await DenseAsync(request, vector, depth, cancellationToken);
         var words = request.Retrieval == MatchRetrieval.Dense ? [] : await LexicalAsync(request, depth, cancellationToken);
-        var hits = Fuse(dense, words, fused: request.Retrieval == MatchRetrieval.Hybrid).Take(count).ToList();
+        var hits = Fuse(dense, words, request.Retrieval, options.Value.LexicalWeight).Take(count).ToList();
 
         var ids = hits.Select(h => h.PatternId).ToList();
         Dictionary<Guid, SuccessPattern> rows;
@@ -37,22 +37,25 @@ public sealed class PatternRetriever(
             rows = await db.Patterns.AsNoTracking().Where(p => ids.Contains(p.PatternId))
                 .ToDictionaryAsync(p => p.PatternId, cancellationToken);
 
-        var fit = calibration.For(request.Retrieval);
-        var candidates = new List<RetrievedPattern>(hits.Count);
+        var found = new List<(SuccessPattern Row, Hit Hit)>(hits.Count);
         foreach (var hit in hits)
         {
             var drift = !rows.TryGetValue(hit.PatternId, out var row) ? "row_gone"
                 : hit.ContentHashes.Any(hash => hash != row.ContentHash) ? "stale_text"
                 : !request.Filters.Matches(PatternPayload.From(row)) ? "filtered"
                 : null;
-            if (drift is not null)
-            {
-                PatternMetrics.MatchDrift.WithLabels(drift).Inc();
-                continue;
-            }
-            var confidence = fit.Probability(hit.Score);
+            if (drift is null) found.Add((row!, hit));
+            else PatternMetrics.MatchDrift.WithLabels(drift).Inc();
+        }
+
+        var fit = calibration.For(request.Retrieval);
+        var best = found.Count > 0 ? found.Max(f => f.Hit.Score) : 0;
+        var candidates = new List<RetrievedPattern>(found.Count);
+        foreach (var (row, hit) in found)
+        {
+            var confidence = fit.Probability(hit.Score, hit.Score - best);
             if (confidence >= request.MinConfidence)
-                candidates.Add(new RetrievedPattern(row!, hit.Similarity, hit.Lexical, hit.Score, confidence));
+                candidates.Add(new RetrievedPattern(row, hit.Similarity, hit.Lexical, hit.Score, confidence));
         }
         return candidates;
     }
@@ -72,24 +75,29 @@ public sealed class PatternRetriever(
     }
 
     /// <summary>
-    /// Dense alone keeps the cosine, lexical alone its score normalised as fusion would; fused, each pattern sums its
-    /// normalised scores, ties keeping the dense order, then the lexical one.
+    /// The retrieval score of each hit: the cosine under dense; the BM25 score normalised against its list
+    /// (<see cref="ScoreFusion"/>) under lexical; under hybrid the cosine plus the lexical weight times that normalised score,
+    /// so a lexical score far above its list's others lifts a pattern whatever its cosine. A hit only the lexical list holds
+    /// counts the dense list's lowest cosine, the most its own can be; one only the dense list holds counts no lexical part.
+    /// Ties keep the dense order, then the lexical one.
     /// </summary>
-    private static IEnumerable<Hit> Fuse(IReadOnlyList<VectorMatch> dense, IReadOnlyList<LexicalMatch> words, bool fused)
+    private static IEnumerable<Hit> Fuse(
+        IReadOnlyList<VectorMatch> dense, IReadOnlyList<LexicalMatch> words, MatchRetrieval retrieval, double lexicalWeight)
     {
         var hits = new Dictionary<Guid, Hit>();
-        var denseParts = ScoreFusion.Normalised(dense.Select(d => (double)d.Score).ToList());
         for (var i = 0; i < dense.Count; i++)
-            hits[dense[i].PatternId] = new Hit(dense[i].PatternId, fused ? denseParts[i] : dense[i].Score,
-                dense[i].Score, null, i, [dense[i].ContentHash]);
+            hits[dense[i].PatternId] = new Hit(dense[i].PatternId, dense[i].Score, dense[i].Score, null, i, [dense[i].ContentHash]);
         var lexicalParts = ScoreFusion.Normalised(words.Select(w => (double)w.Score).ToList());
+        var weight = retrieval == MatchRetrieval.Lexical ? 1 : lexicalWeight;
+        var lowestCosine = dense.Count > 0 ? dense[^1].Score : 0;
         for (var i = 0; i < words.Count; i++)
         {
-            var lexicalScore = new LexicalScore(words[i].Score, words[i].Rank);
+            var lexical = new LexicalScore(words[i].Score, words[i].Rank);
+            var part = weight * lexicalParts[i];
             var hash = words[i].ContentHash;
             hits[words[i].PatternId] = hits.TryGetValue(words[i].PatternId, out var both)
-                ? both with { Score = both.Score + lexicalParts[i], Lexical = lexicalScore, ContentHashes = [.. both.ContentHashes, hash] }
-                : new Hit(words[i].PatternId, lexicalParts[i], null, lexicalScore, int.MaxValue, [hash]);
+                ? both with { Score = both.Score + part, Lexical = lexical, ContentHashes = [.. both.ContentHashes, hash] }
+                : new Hit(words[i].PatternId, lowestCosine + part, null, lexical, int.MaxValue, [hash]);
         }
         return hits.Values.OrderByDescending(h => h.Score).ThenBy(h => h.DenseRank).ThenBy(h => h.Lexical?.Rank);
     }
