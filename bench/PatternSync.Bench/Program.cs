@@ -4,6 +4,7 @@ using PatternSync.Bench;
 return args switch
 {
     ["embedder", ..] => await EmbedderBenchmark.RunAsync(args[1..]),
+    ["embedders", ..] => EmbeddersBenchmark.Run(args[1..]),
     ["pipeline-latency", ..] => await PipelineLatencyBenchmark.RunAsync(args[1..]),
     ["match-latency", ..] => await MatchLatencyBenchmark.RunAsync(args[1..]),
     ["reconciliation", ..] => await ReconciliationBenchmark.RunAsync(args[1..]),
@@ -19,6 +20,9 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: PatternSync.Bench <benchmark> [options]
           embedder [--texts N] [--batch B]   local MiniLM throughput on pattern texts (default 1024 texts, batch 32)
+          embedders [--rounds R]             all-MiniLM-L6-v2 vs arctic-embed-xs on the sample library: dense hit@1/3, MRR@10
+                                             on the report split of both labelled sets (arctic with and without its query
+                                             prefix) and throughput on the sample texts, interleaved over R rounds (default 3)
           pipeline-latency [--rate R] [--seconds S] [--poll-only]
                                              commit-to-publish and commit-to-index latency at R creates/s
                                              (API and worker as processes; needs ops/services.sh start and a Release build)
