@@ -196,9 +196,12 @@ internal static class LexicalBenchmark
     private sealed record Latency(string Engine, int Patterns, double P50Ms, double P99Ms);
 }
 
-/// <summary>A labelled query of ops/sample-data, its text as the match request embeds it (intent, then its context).</summary>
-internal sealed record LabelledQuery(string Set, string Text, string[] Expected)
+/// <summary>A labelled query of ops/sample-data: its set, intent, context and the pattern names a person expects.</summary>
+internal sealed record LabelledQuery(string Set, string Intent, string? Context, string[] Expected)
 {
+    /// <summary>The query as the match request embeds it: the intent, then its context.</summary>
+    public string Text => Intent + (Context is { Length: > 0 } c ? "\nContext: " + c : "");
+
     public static IEnumerable<LabelledQuery> Tune(string set, string file) => Split(set, file, "tune");
 
     /// <summary>The queries kept apart from every fit and choice, the only ones figures are reported on.</summary>
@@ -207,7 +210,6 @@ internal sealed record LabelledQuery(string Set, string Text, string[] Expected)
     private static IEnumerable<LabelledQuery> Split(string set, string file, string split) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(TestServices.RepositoryRoot, "ops", "sample-data", file)))!.AsArray()
             .Where(q => q!["split"]!.GetValue<string>() == split)
-            .Select(q => new LabelledQuery(set,
-                q!["intent"]!.GetValue<string>() + (q["context"]?.GetValue<string>() is { Length: > 0 } c ? "\nContext: " + c : ""),
+            .Select(q => new LabelledQuery(set, q!["intent"]!.GetValue<string>(), q["context"]?.GetValue<string>(),
                 q["expected"]!.AsArray().Select(e => e!.GetValue<string>()).ToArray()));
 }

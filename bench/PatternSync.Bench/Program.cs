@@ -12,6 +12,7 @@ return args switch
     ["write-path", ..] => await WritePathBenchmark.RunAsync(args[1..]),
     ["learning", ..] => await LearningBenchmark.RunAsync(args[1..]),
     ["lexical", ..] => await LexicalBenchmark.RunAsync(args[1..]),
+    ["retrieval", ..] => await RetrievalBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -41,6 +42,11 @@ static int Usage()
           lexical [--patterns N] [--rounds R] Lucene BM25 vs PostgreSQL BM25 vs dense vs RRF/DBSF fusion on the tune split:
                                              hit@1/3, MRR@10; lexical query p50/p99 and build time at the sample library and
                                              at N cloned patterns (default 10000); R timed passes over the queries (default 5)
+          retrieval [--patterns N] [--queries Q]
+                                             dense vs lexical vs hybrid through the API on the sample library (indexed by
+                                             the worker), report split of both labelled sets: hit@1/3, MRR@10, ECE of the
+                                             confidence, what min_confidence 0.7 keeps; then dense vs hybrid match p50/p99
+                                             at N patterns (default 10000), Q new intents each (default 1000), and the goals
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;

@@ -1,0 +1,229 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace PatternSync.Bench;
+
+/// <summary>
+/// Retrieval quality and cost through the API as a process (issue 15). Quality: the sample library stored through the
+/// API and indexed by the real worker (embedded PostgreSQL index, MiniLM), each report-split query of both labelled sets
+/// asked with <c>retrieval</c> dense, lexical and hybrid (ranking similarity, limit 10, min_confidence 0): hit@1/3,
+/// MRR@10, the expected calibration error of <c>confidence_score</c> over every answer returned, and how many right
+/// answers the seed's <c>min_confidence: 0.7</c> keeps against dense's raw cosine. Cost: the library grown to N patterns
+/// with clones (as the match-latency benchmark loads them), match latency of dense and hybrid alternated, every intent new.
+/// </summary>
+internal static class RetrievalBenchmark
+{
+    private const string ApiUrl = "http://127.0.0.1:18096";
+    private const string WorkerUrl = "http://127.0.0.1:18097";
+    private const int Limit = 10;
+    private const int Bins = 10;
+    private const double SeedThreshold = 0.7; // the seed's example asks for min_confidence 0.7
+    private const int WarmUp = 300;
+    private static readonly string[] Retrievals = ["dense", "lexical", "hybrid"];
+    private static readonly string[] Timed = ["dense", "hybrid"];
+    private static readonly (string Set, string File)[] Sets = [("paraphrased", "queries.json"), ("identifier", "identifier-queries.json")];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var size = BenchResults.Option(args, "--patterns", 10_000);
+        var count = BenchResults.Option(args, "--queries", 1000);
+        var run = BenchRun.New("benchretrieval");
+        try
+        {
+            await using var api = BenchRun.StartHost("PatternApi", ApiUrl, run.Settings(("Database:MigrateOnStart", "true"),
+                ("VectorIndex:Provider", "Postgres"), ("Embedding:Provider", "MiniLM")));
+            await api.WaitReadyAsync(TimeSpan.FromMinutes(3));
+            using var http = new HttpClient { BaseAddress = new Uri(ApiUrl) };
+            await LoadSampleLibraryAsync(run, http);
+            var answered = await AskAsync(http);
+            Console.Error.WriteLine($"retrieval: {answered.Count} matches answered; timing at {size} patterns...");
+            var times = await TimeAsync(run, http, size, count);
+            Report(answered, times, size);
+        }
+        finally
+        {
+            await run.DropAsync();
+        }
+        return 0;
+    }
+
+    /// <summary>The sample patterns created through the API and embedded and indexed by the worker, which then stops.</summary>
+    private static async Task LoadSampleLibraryAsync(BenchRun run, HttpClient http)
+    {
+        await using var worker = BenchRun.StartHost("SyncWorker", WorkerUrl, run.Settings(
+            ("VectorIndex:Provider", "Postgres"), ("Embedding:Provider", "MiniLM")));
+        await worker.WaitReadyAsync(TimeSpan.FromMinutes(3));
+        foreach (var body in SampleTexts.Bodies())
+            (await http.PostAsJsonAsync("/api/v1/patterns", body)).EnsureSuccessStatusCode();
+        await PipelineLatencyBenchmark.WaitIndexedAsync(run.ConnectionString);
+    }
+
+    /// <summary>Each report query of both sets in each retrieval, with what came back.</summary>
+    private static async Task<List<Answered>> AskAsync(HttpClient http)
+    {
+        var answered = new List<Answered>();
+        foreach (var (set, file) in Sets)
+            foreach (var query in LabelledQuery.Report(set, file))
+                foreach (var retrieval in Retrievals)
+                {
+                    var body = await AlternatingMatches.MatchAsync(http, Request(query, query.Intent, retrieval));
+                    answered.Add(new Answered(query, retrieval, body["matched_patterns"]!.AsArray().Select(m => new Answer(
+                        query.Expected.Contains(m!["name"]!.GetValue<string>()), m["confidence_score"]!.GetValue<double>(),
+                        m["score_details"]!["similarity"]?.GetValue<double>())).ToList()));
+                }
+        return answered;
+    }
+
+    /// <summary>
+    /// The library grown to <paramref name="size"/> with cloned sample patterns (random vectors, real texts for the lexical
+    /// index), then <paramref name="count"/> labelled intents per retrieval, dense and hybrid alternating, each intent new.
+    /// </summary>
+    private static async Task<Dictionary<string, AlternatingMatches.ArmTimes>> TimeAsync(
+        BenchRun run, HttpClient http, int size, int count)
+    {
+        await using (var dataSource = NpgsqlDataSource.Create(run.ConnectionString))
+        {
+            var stored = await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM success_patterns");
+            await BenchData.LoadIndexedAsync(dataSource, (int)stored, size);
+        }
+        var labelled = Sets.SelectMany(s => LabelledQuery.Tune(s.Set, s.File).Concat(LabelledQuery.Report(s.Set, s.File))).ToList();
+        var cases = Enumerable.Range(0, count).Select(i => (Query: labelled[i % labelled.Count], Case: i)).ToList();
+        // Steady state first: the API has read every vector and lexical document, and runs tier-1 JIT code.
+        await AlternatingMatches.RunAsync(http, cases.Take(WarmUp).ToList(), Timed,
+            (c, retrieval) => Request(c.Query, $"{c.Query.Intent} (case {c.Case}, warm-up, {retrieval})", retrieval));
+        return await AlternatingMatches.RunAsync(http, cases, Timed,
+            (c, retrieval) => Request(c.Query, $"{c.Query.Intent} (case {c.Case}, {retrieval})", retrieval));
+    }
+
+    private static JsonObject Request(LabelledQuery query, string intent, string retrieval)
+    {
+        var request = new JsonObject
+        {
+            ["intent"] = intent, ["limit"] = Limit, ["min_confidence"] = 0.0, ["ranking"] = "similarity", ["retrieval"] = retrieval,
+        };
+        if (query.Context is { } context) request["context"] = context;
+        return request;
+    }
+
+    private static void Report(List<Answered> answered, Dictionary<string, AlternatingMatches.ArmTimes> times, int size)
+    {
+        var rows = new List<(string, string)>
+        {
+            ("setup", $"sample library indexed by the worker, embedded PostgreSQL index, all-MiniLM-L6-v2; report split; "
+                + $"ranking similarity, limit {Limit}, min_confidence 0"),
+        };
+        var quality = new List<object>();
+        var figures = new Dictionary<(string Set, string Retrieval), RetrievalQuality>();
+        foreach (var (set, _) in Sets)
+            foreach (var retrieval in Retrievals)
+            {
+                var of = answered.Where(a => a.Query.Set == set && a.Retrieval == retrieval).ToList();
+                var found = RetrievalQuality.Of(of.Select(a => a.Rank).ToList());
+                var ece = ExpectedCalibrationError(of.SelectMany(a => a.Answers).ToList());
+                figures[(set, retrieval)] = found;
+                rows.Add(($"{set} ({found.Queries}) {retrieval}", $"{found}  ECE {ece:F3}"));
+                quality.Add(new { set, retrieval, found.Queries, found.HitAt1, found.HitAt3, found.MrrAt10, ece });
+            }
+        var calibration = Retrievals.ToDictionary(r => r,
+            r => ExpectedCalibrationError(answered.Where(a => a.Retrieval == r).SelectMany(a => a.Answers).ToList()));
+        rows.Add(("ECE, both sets", string.Join(", ", Retrievals.Select(r => $"{r} {calibration[r]:F3}"))));
+        var hybridAnswers = answered.Where(a => a.Retrieval == "hybrid").SelectMany(a => a.Answers).ToList();
+        rows.AddRange(Reliability(hybridAnswers).Select(b => ($"  hybrid reliability {b.From:F1}-{b.From + 1.0 / Bins:F1}",
+            $"{b.Count,4} answers, mean confidence {b.Confidence:F3}, right {b.Right:F3}")));
+        var kept = Sets.Select(s => KeptAt(s.Set, answered)).ToList();
+        rows.AddRange(kept.Select(k => ($"min_confidence {SeedThreshold} keeps ({k.Set})", k.ToString())));
+
+        var p99 = Timed.ToDictionary(r => r, r => BenchResults.Percentile(times[r].Ms, 0.99));
+        foreach (var retrieval in Timed)
+        {
+            rows.Add(($"{size} patterns, uncached, {retrieval}", BenchResults.Table(times[retrieval].Ms)));
+            rows.Add(("    of which (means)", AlternatingMatches.Breakdown(times[retrieval])));
+        }
+        rows.Add(($"{size} patterns, hybrid/dense", $"p50 x{Percentile(times, "hybrid", 0.5) / Percentile(times, "dense", 0.5):F2}, "
+            + $"p99 x{p99["hybrid"] / p99["dense"]:F2} (alternating in blocks of {AlternatingMatches.BlockSize})"));
+        rows.AddRange(Goals(figures, calibration["hybrid"], p99["hybrid"], size));
+
+        BenchResults.Report("retrieval", rows, new
+        {
+            limit = Limit, bins = Bins, quality, ece_both_sets = calibration, reliability_hybrid = Reliability(hybridAnswers),
+            min_confidence_kept = kept,
+            latency = new
+            {
+                patterns = size, queries_per_retrieval = times["dense"].Ms.Count,
+                dense_p50_ms = Percentile(times, "dense", 0.5), dense_p99_ms = p99["dense"],
+                hybrid_p50_ms = Percentile(times, "hybrid", 0.5), hybrid_p99_ms = p99["hybrid"], p99_ratio = p99["hybrid"] / p99["dense"],
+            },
+        });
+    }
+
+    private static double Percentile(Dictionary<string, AlternatingMatches.ArmTimes> times, string retrieval, double p) =>
+        BenchResults.Percentile(times[retrieval].Ms, p);
+
+    /// <summary>The issue's goals beside the figures they are read from.</summary>
+    private static IEnumerable<(string, string)> Goals(
+        Dictionary<(string Set, string Retrieval), RetrievalQuality> figures, double ece, double p99, int size)
+    {
+        static string Verdict(bool met) => met ? "met" : "NOT met";
+        var paraphrased = figures[("paraphrased", "hybrid")].HitAt3;
+        var identifier = figures[("identifier", "hybrid")].HitAt1;
+        yield return ("goal hybrid hit@3 >= 0.95, paraphrased", $"{paraphrased:F3} {Verdict(paraphrased >= 0.95)}");
+        yield return ("goal hybrid hit@1 >= 0.9, identifier", $"{identifier:F3} {Verdict(identifier >= 0.9)}");
+        var below = Sets.SelectMany(s => new (string Name, Func<RetrievalQuality, double> Of)[]
+                { ("hit@1", q => q.HitAt1), ("hit@3", q => q.HitAt3), ("MRR@10", q => q.MrrAt10) }
+            .Where(m => m.Of(figures[(s.Set, "hybrid")]) < m.Of(figures[(s.Set, "dense")]))
+            .Select(m => $"{s.Set} {m.Name} {m.Of(figures[(s.Set, "hybrid")]):F3} < {m.Of(figures[(s.Set, "dense")]):F3}"))
+            .ToList();
+        yield return ("goal hybrid never below dense", below.Count == 0 ? "met" : "NOT met: " + string.Join("; ", below));
+        yield return ("goal ECE <= 0.05 (hybrid, both sets)", $"{ece:F3} {Verdict(ece <= 0.05)}");
+        yield return ($"goal hybrid uncached p99 <= 25 ms at {size}", $"{p99:F1} ms {Verdict(p99 <= 25)}");
+    }
+
+    /// <summary>
+    /// Expected calibration error: per confidence bin of width 1/<see cref="Bins"/>, the gap between the share of right
+    /// answers and the mean confidence, weighted by the bin's share of the answers.
+    /// </summary>
+    private static double ExpectedCalibrationError(IReadOnlyCollection<Answer> answers) =>
+        Reliability(answers).Sum(b => (double)b.Count / answers.Count * Math.Abs(b.Right - b.Confidence));
+
+    private static List<Bin> Reliability(IEnumerable<Answer> answers) => answers
+        .GroupBy(a => Math.Min((int)(a.Confidence * Bins), Bins - 1)).OrderBy(g => g.Key)
+        .Select(g => new Bin((double)g.Key / Bins, g.Count(), g.Average(a => a.Confidence), g.Average(a => a.Right ? 1.0 : 0)))
+        .ToList();
+
+    /// <summary>What the seed's threshold keeps of a set's answers: on each retrieval's confidence, and on dense's raw cosine.</summary>
+    private static Kept KeptAt(string set, List<Answered> answered)
+    {
+        var of = answered.Where(a => a.Query.Set == set).ToList();
+        Threshold Count(string retrieval, Func<Answer, double?> score)
+        {
+            var asked = of.Where(a => a.Retrieval == retrieval).ToList();
+            var passing = asked.Select(a => a.Answers.Where(x => score(x) >= SeedThreshold).ToList()).ToList();
+            return new Threshold(passing.Sum(p => p.Count(x => x.Right)), passing.Sum(p => p.Count(x => !x.Right)),
+                passing.Count(p => p.Any(x => x.Right)), asked.Sum(a => a.Answers.Count(x => x.Right)));
+        }
+        return new Kept(set, of.Count / Retrievals.Length, Retrievals.ToDictionary(r => r, r => Count(r, a => a.Confidence)),
+            Count("dense", a => a.Similarity));
+    }
+
+    private sealed record Answer(bool Right, double Confidence, double? Similarity);
+
+    private sealed record Answered(LabelledQuery Query, string Retrieval, List<Answer> Answers)
+    {
+        public int Rank => Answers.FindIndex(a => a.Right) + 1;
+    }
+
+    private sealed record Bin(double From, int Count, double Confidence, double Right);
+
+    /// <summary>Right and wrong answers at or above the threshold, queries with a right one kept, right answers returned.</summary>
+    private sealed record Threshold(int Right, int Wrong, int Queries, int RightReturned)
+    {
+        public override string ToString() => $"{Right}/{RightReturned} right ({Wrong} wrong), {Queries} queries";
+    }
+
+    private sealed record Kept(string Set, int Queries, Dictionary<string, Threshold> Confidence, Threshold DenseCosine)
+    {
+        public override string ToString() =>
+            string.Join("; ", Confidence.Select(c => $"{c.Key} {c.Value}")) + $" of {Queries}; dense raw cosine {DenseCosine}";
+    }
+}
