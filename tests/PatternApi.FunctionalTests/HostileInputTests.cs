@@ -127,6 +127,7 @@ public sealed class HostileInputTests(PatternApiFixture api) : IClassFixture<Pat
                      ("requirements", new JsonArray(Enumerable.Range(0, 50).Select(i => (JsonNode?)$"r{i}").ToArray())),
                      ("limit", 0), ("limit", 101), ("limit", "5"), ("limit", 1.5),
                      ("min_confidence", 1.5), ("min_confidence", -0.1), ("min_confidence", "high"),
+                     ("ranking", "bm25"), ("explore", "yes"), ("retrieval", "sparse"), ("retrieval", 1),
                      ("filters", "all"), ("filters", new JsonArray()),
                      ("top_k", 3), (Injection, 1),
                  })

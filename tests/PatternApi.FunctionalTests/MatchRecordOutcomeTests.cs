@@ -138,7 +138,7 @@ public sealed class MatchRecordOutcomeTests(UnwrittenMatchRecordsFixture api) : 
     {
         var response = new MatchResponse(
             [.. patternIds.Select(p => new MatchedPattern(p, "caching", "n", "d", 0.8, new MatchedPatternMetadata(1, null, null, 0), [],
-                new ScoreDetails(0.8, 0.5, 0, 0.4)))],
+                new ScoreDetails(0.8, null, 0.8, 0.5, 0, 0.4)))],
             patternIds.Length, new QueryMetadata(1, "test"), Guid.CreateVersion7());
         var request = new MatchRequest("intent", null, [], PatternFilter.None, 10, 0.3f);
         api.Services.GetRequiredService<MatchRecorder>().Record(request, _queryEmbedding, response);

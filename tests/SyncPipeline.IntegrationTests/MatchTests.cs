@@ -51,10 +51,11 @@ public abstract class MatchTests(PipelineFixture pipeline)
             ["pattern_id", "pattern_type", "name", "description", "confidence_score", "metadata", "recommendations", "score_details"],
             match.Select(p => p.Key));
         var details = match["score_details"]!.AsObject();
-        Assert.Equal(["similarity", "success_estimate", "outcomes_considered", "rank_score"], details.Select(p => p.Key));
-        Assert.Equal(match["confidence_score"]!.GetValue<double>(), details["similarity"]!.GetValue<double>());
+        Assert.Equal(["similarity", "lexical", "retrieval_score", "success_estimate", "outcomes_considered", "rank_score"],
+            details.Select(p => p.Key));
+        Assert.Equal(["score", "rank"], details["lexical"]!.AsObject().Select(p => p.Key));
         Assert.Equal(0, details["outcomes_considered"]!.GetValue<double>());
-        Assert.Equal(details["similarity"]!.GetValue<double>() * details["success_estimate"]!.GetValue<double>(),
+        Assert.Equal(match["confidence_score"]!.GetValue<double>() * details["success_estimate"]!.GetValue<double>(),
             details["rank_score"]!.GetValue<double>(), 3);
         Assert.Equal(id, match["pattern_id"]!.GetValue<Guid>());
         Assert.InRange(match["confidence_score"]!.GetValue<double>(), 0.3, 1.0);

@@ -12,6 +12,10 @@ public static class PatternMetrics
     public static readonly Histogram VectorSearchDuration = Metrics.CreateHistogram("qdrant_search_duration_seconds",
         "Qdrant semantic search latency", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
 
+    public static readonly Histogram LexicalSearchDuration = Metrics.CreateHistogram("pattern_lexical_search_duration_seconds",
+        "Lexical (BM25) search latency, including applying the changes committed since the last search",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
     public static readonly Histogram PostgresLookupDuration = Metrics.CreateHistogram("postgres_lookup_duration_seconds",
         "PostgreSQL metadata lookup latency", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
 

@@ -16,6 +16,7 @@ using PatternSync.Core.Persistence;
 using PatternSync.PatternApi.Outbox;
 using PatternSync.PatternApi.Patterns;
 using PatternSync.PatternApi.Ranking;
+using PatternSync.PatternApi.Retrieval;
 
 namespace PatternSync.PatternApi.Extensions;
 
@@ -33,6 +34,7 @@ public static class ApplicationExtensions
         builder.AddPatternVectorIndex();
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<QueryEmbeddingCache>();
+        builder.AddPatternRetrieval();
         builder.Services.AddScoped<PatternMatcher>();
         builder.AddPatternRanking();
         builder.AddMatchRecords();

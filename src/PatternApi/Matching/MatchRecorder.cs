@@ -29,7 +29,7 @@ public sealed class MatchRecorder(IOptions<MatchingOptions> options, EmbeddingMo
             MatchId = response.MatchId, CreatedAt = clock.GetUtcNowForPostgres(), EmbeddingModel = model.Key,
             QueryEmbedding = queryEmbedding.ToArray(), Filters = request.FiltersJson, Ranking = RankingOf(request),
             PatternIds = [.. response.MatchedPatterns.Select(m => m.PatternId)],
-            Similarities = [.. response.MatchedPatterns.Select(m => (float)m.ScoreDetails.Similarity)],
+            Similarities = [.. response.MatchedPatterns.Select(m => (float)(m.ScoreDetails.Similarity ?? double.NaN))],
             RankScores = [.. response.MatchedPatterns.Select(m => (float)m.ScoreDetails.RankScore)],
         };
         // Pending before queued: the writer may write it and forget it before TryWrite returns.

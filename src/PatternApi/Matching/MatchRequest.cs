@@ -11,7 +11,8 @@ namespace PatternSync.PatternApi.Matching;
 /// <summary>
 /// The seed's <c>PatternMatchRequest</c>: <c>intent</c> (required), <c>context</c>, <c>requirements</c>,
 /// <c>filters</c>, <c>limit</c> (1–100, default 10), <c>min_confidence</c> (0–1, default 0.3); extended with
-/// <c>ranking</c> (<c>learned</c>, the default, or <c>similarity</c>) and <c>explore</c> (default false).
+/// <c>ranking</c> (<c>learned</c>, the default, or <c>similarity</c>), <c>explore</c> (default false) and <c>retrieval</c>
+/// (<c>hybrid</c>, the default, <c>dense</c> or <c>lexical</c>).
 /// </summary>
 public sealed record MatchRequest(
     string Intent,
@@ -22,6 +23,7 @@ public sealed record MatchRequest(
     float MinConfidence,
     MatchRanking Ranking = MatchRanking.Learned,
     bool Explore = false,
+    MatchRetrieval Retrieval = MatchRetrieval.Hybrid,
     // The filters as sent, for the match record; not a field of its own on the wire.
     [property: JsonIgnore] string? FiltersJson = null)
 {
@@ -34,7 +36,7 @@ public sealed record MatchRequest(
     public const int MaxRequirementLength = 500;
 
     private static readonly HashSet<string> Fields =
-        ["intent", "context", "requirements", "filters", "limit", "min_confidence", "ranking", "explore"];
+        ["intent", "context", "requirements", "filters", "limit", "min_confidence", "ranking", "explore", "retrieval"];
 
     public static (MatchRequest? Request, Dictionary<string, string[]> Errors) Parse(JsonObject body)
     {
@@ -48,13 +50,15 @@ public sealed record MatchRequest(
         var filters = ReadFilters(body, fail);
         var limit = ReadLimit(body, fail);
         var minConfidence = (float?)RequestFields.JsonRatio(body, "min_confidence", "min_confidence", fail) ?? DefaultMinConfidence;
-        var ranking = ReadRanking(body, fail);
+        var ranking = ReadChoice(body, "ranking", fail, ("learned", MatchRanking.Learned), ("similarity", MatchRanking.Similarity));
         var explore = RequestFields.JsonBool(body, "explore", "explore", fail);
         if (explore && ranking == MatchRanking.Similarity) fail("explore", "needs \"ranking\": \"learned\".");
+        var retrieval = ReadChoice(body, "retrieval", fail,
+            ("hybrid", MatchRetrieval.Hybrid), ("dense", MatchRetrieval.Dense), ("lexical", MatchRetrieval.Lexical));
 
         if (errors.Any) return (null, errors.ToDictionary());
         return (new MatchRequest(intent!, context, requirements, filters, limit, minConfidence, ranking, explore,
-            body["filters"]?.ToJsonString()), errors.ToDictionary());
+            retrieval, body["filters"]?.ToJsonString()), errors.ToDictionary());
     }
 
     private static string? ReadContext(JsonObject body, Action<string, string> fail) => body["context"] switch
@@ -79,13 +83,16 @@ public sealed record MatchRequest(
         }
     }
 
-    private static MatchRanking ReadRanking(JsonObject body, Action<string, string> fail)
+    /// <summary>A field naming one of a few choices; absent means the first.</summary>
+    private static T ReadChoice<T>(JsonObject body, string field, Action<string, string> fail, params (string Name, T Value)[] choices)
     {
-        var text = body["ranking"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-        if (body["ranking"] is null || text == "learned") return MatchRanking.Learned;
-        if (text == "similarity") return MatchRanking.Similarity;
-        fail("ranking", "must be \"learned\" or \"similarity\".");
-        return MatchRanking.Learned;
+        if (body[field] is null) return choices[0].Value;
+        var text = body[field] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        foreach (var (name, value) in choices)
+            if (name == text) return value;
+        var quoted = choices.Select(c => $"\"{c.Name}\"").ToList();
+        fail(field, $"must be {string.Join(", ", quoted[..^1])} or {quoted[^1]}.");
+        return choices[0].Value;
     }
 
     private static int ReadLimit(JsonObject body, Action<string, string> fail)
@@ -138,4 +145,14 @@ public enum MatchRanking
 {
     Learned,
     Similarity,
+}
+
+/// <summary>
+/// Where a match's candidates come from: the vector index and the lexical index fused (hybrid), or either one alone.
+/// </summary>
+public enum MatchRetrieval
+{
+    Hybrid,
+    Dense,
+    Lexical,
 }

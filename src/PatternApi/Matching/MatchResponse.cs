@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PatternSync.PatternApi.Retrieval;
 
 namespace PatternSync.PatternApi.Matching;
 
@@ -19,11 +20,15 @@ public sealed record MatchedPattern(
     ScoreDetails ScoreDetails);
 
 /// <summary>
-/// Why a pattern ranks where it does: its fit (<c>similarity</c>, the same as <c>confidence_score</c>), the estimate that it
-/// works for this query, the effective number of outcomes behind that estimate, and their product, the order's key.
-/// Under <c>ranking: similarity</c> nothing is estimated: the two middle fields are null and the rank score is the similarity.
+/// Why a pattern ranks where it does: how retrieval found it (its cosine <c>similarity</c>, null when the vector index did
+/// not return it; its <c>lexical</c> BM25 score and rank, null when the lexical index did not), the
+/// <c>retrieval_score</c> they fuse into and <c>confidence_score</c> is calibrated from, the estimate that it works for
+/// this query, the effective number of outcomes behind that estimate, and the order's key: confidence × estimate.
+/// Under <c>ranking: similarity</c> nothing is estimated: those two fields are null and the rank score is the confidence.
 /// </summary>
-public sealed record ScoreDetails(double Similarity, double? SuccessEstimate, double? OutcomesConsidered, double RankScore);
+public sealed record ScoreDetails(
+    double? Similarity, LexicalScore? Lexical, double RetrievalScore, double? SuccessEstimate, double? OutcomesConsidered,
+    double RankScore);
 
 public sealed record MatchedPatternMetadata(int Version, JsonNode? QualityMetrics, double? SuccessRate, int MatchCount);
 

@@ -45,15 +45,19 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
             "\"min_quality_score\": 0-1, \"min_success_rate\": 0-1}.")]
         JsonElement? filters = null,
         [Description("How many patterns at most, 1-100 (default 10).")] int? limit = null,
-        [Description("Least fit to the intent a pattern needs, 0-1 (default 0.3).")] double? min_confidence = null,
+        [Description("Least confidence a pattern needs, 0-1 (default 0.3): the probability it fits the intent.")] double? min_confidence = null,
         [Description("\"learned\" (default: fit times how well it worked) or \"similarity\" (fit only).")] string? ranking = null,
         [Description("true to try a less-proven pattern now and then, so new patterns get a chance (learned ranking only).")]
         bool? explore = null,
+        [Description("\"hybrid\" (default: meaning and exact words, so quoted flags, keys and error codes count), " +
+            "\"dense\" (meaning only) or \"lexical\" (words only).")]
+        string? retrieval = null,
         CancellationToken cancellationToken = default)
     {
         if (caller.Lacks(Scopes.PatternsRead) is { } lacks) return lacks;
         var body = Body(("intent", intent), ("context", context), ("requirements", requirements), ("filters", filters),
-            ("limit", limit), ("min_confidence", min_confidence), ("ranking", ranking), ("explore", explore));
+            ("limit", limit), ("min_confidence", min_confidence), ("ranking", ranking), ("explore", explore),
+            ("retrieval", retrieval));
         var (match, errors) = MatchRequest.Parse(body);
         if (match is null) return ToolResults.Invalid("The match request is not valid", errors);
         var response = await matcher.MatchAsync(match, cancellationToken);

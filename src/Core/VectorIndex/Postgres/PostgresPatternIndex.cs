@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using PatternSync.Core.Embeddings;
 using PatternSync.Core.Filters;
+using PatternSync.Core.Persistence;
 
 namespace PatternSync.Core.VectorIndex.Postgres;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace PatternSync.Core.VectorIndex.Postgres;
+namespace PatternSync.Core.Persistence;
 
 /// <summary>
 /// Which writing transactions a reader has seen the end of, from a PostgreSQL snapshot: every transaction

@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PatternSync.Core.Filters;
+using PatternSync.Core.LexicalIndex;
+using PatternSync.Core.Observability;
+using PatternSync.Core.Patterns;
+using PatternSync.Core.Persistence;
+using PatternSync.Core.VectorIndex;
+using PatternSync.PatternApi.Confidence;
+using PatternSync.PatternApi.Matching;
+using Prometheus;
+
+namespace PatternSync.PatternApi.Retrieval;
+
+/// <summary>
+/// Finds a match's candidates: the vector index's nearest by cosine and the lexical index's best by BM25, fused
+/// (<see cref="ScoreFusion"/>) or alone as the request's <c>retrieval</c> says; reads their rows in one query; and gives each
+/// its calibrated confidence, which <c>min_confidence</c> thresholds. A hit whose row is gone, whose text changed or that
+/// no longer passes the filters is dropped and counted as drift.
+/// </summary>
+public sealed class PatternRetriever(
+    IPatternVectorIndex index, PatternLexicalIndex lexical, PatternDbContext db, ConfidenceCalibration calibration,
+    IOptions<RetrievalOptions> options)
+{
+    /// <param name="count">How many candidates the ranking needs, best first.</param>
+    public async Task<List<RetrievedPattern>> FindAsync(
+        MatchRequest request, ReadOnlyMemory<float> vector, int count, CancellationToken cancellationToken)
+    {
+        var depth = request.Retrieval == MatchRetrieval.Dense ? count : Math.Max(count, options.Value.ListDepth);
+        var dense = request.Retrieval == MatchRetrieval.Lexical ? [] : await DenseAsync(request, vector, depth, cancellationToken);
+        var words = request.Retrieval == MatchRetrieval.Dense ? [] : await LexicalAsync(request, depth, cancellationToken);
+        var hits = Fuse(dense, words, fused: request.Retrieval == MatchRetrieval.Hybrid).Take(count).ToList();
+
+        var ids = hits.Select(h => h.PatternId).ToList();
+        Dictionary<Guid, SuccessPattern> rows;
+        using (PatternMetrics.PostgresLookupDuration.NewTimer())
+            rows = await db.Patterns.AsNoTracking().Where(p => ids.Contains(p.PatternId))
+                .ToDictionaryAsync(p => p.PatternId, cancellationToken);
+
+        var fit = calibration.For(request.Retrieval);
+        var candidates = new List<RetrievedPattern>(hits.Count);
+        foreach (var hit in hits)
+        {
+            var drift = !rows.TryGetValue(hit.PatternId, out var row) ? "row_gone"
+                : hit.ContentHashes.Any(hash => hash != row.ContentHash) ? "stale_text"
+                : !request.Filters.Matches(PatternPayload.From(row)) ? "filtered"
+                : null;
+            if (drift is not null)
+            {
+                PatternMetrics.MatchDrift.WithLabels(drift).Inc();
+                continue;
+            }
+            var confidence = fit.Probability(hit.Score);
+            if (confidence >= request.MinConfidence)
+                candidates.Add(new RetrievedPattern(row!, hit.Similarity, hit.Lexical, hit.Score, confidence));
+        }
+        return candidates;
+    }
+
+    private async Task<IReadOnlyList<VectorMatch>> DenseAsync(
+        MatchRequest request, ReadOnlyMemory<float> vector, int depth, CancellationToken cancellationToken)
+    {
+        // No cosine threshold: min_confidence applies to the calibrated confidence, which rises with the cosine.
+        using (PatternMetrics.VectorSearchDuration.NewTimer())
+            return await index.SearchAsync(vector, request.Filters, depth, scoreThreshold: -1, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<LexicalMatch>> LexicalAsync(MatchRequest request, int depth, CancellationToken cancellationToken)
+    {
+        using (PatternMetrics.LexicalSearchDuration.NewTimer())
+            return await lexical.SearchAsync(request.EmbeddingText(), request.Filters, depth, cancellationToken);
+    }
+
+    /// <summary>
+    /// Dense alone keeps the cosine, lexical alone its score normalised as fusion would; fused, each pattern sums its
+    /// normalised scores, ties keeping the dense order, then the lexical one.
+    /// </summary>
+    private static IEnumerable<Hit> Fuse(IReadOnlyList<VectorMatch> dense, IReadOnlyList<LexicalMatch> words, bool fused)
+    {
+        var hits = new Dictionary<Guid, Hit>();
+        var denseParts = ScoreFusion.Normalised(dense.Select(d => (double)d.Score).ToList());
+        for (var i = 0; i < dense.Count; i++)
+            hits[dense[i].PatternId] = new Hit(dense[i].PatternId, fused ? denseParts[i] : dense[i].Score,
+                dense[i].Score, null, i, [dense[i].ContentHash]);
+        var lexicalParts = ScoreFusion.Normalised(words.Select(w => (double)w.Score).ToList());
+        for (var i = 0; i < words.Count; i++)
+        {
+            var lexicalScore = new LexicalScore(words[i].Score, words[i].Rank);
+            var hash = words[i].ContentHash;
+            hits[words[i].PatternId] = hits.TryGetValue(words[i].PatternId, out var both)
+                ? both with { Score = both.Score + lexicalParts[i], Lexical = lexicalScore, ContentHashes = [.. both.ContentHashes, hash] }
+                : new Hit(words[i].PatternId, lexicalParts[i], null, lexicalScore, int.MaxValue, [hash]);
+        }
+        return hits.Values.OrderByDescending(h => h.Score).ThenBy(h => h.DenseRank).ThenBy(h => h.Lexical?.Rank);
+    }
+
+    private sealed record Hit(
+        Guid PatternId, double Score, double? Similarity, LexicalScore? Lexical, int DenseRank, IReadOnlyList<string?> ContentHashes);
+}
