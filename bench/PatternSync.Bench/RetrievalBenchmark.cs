@@ -127,7 +127,11 @@ internal static class RetrievalBenchmark
             }
         var calibration = Retrievals.ToDictionary(r => r,
             r => ExpectedCalibrationError(answered.Where(a => a.Retrieval == r).SelectMany(a => a.Answers).ToList()));
-        rows.Add(("ECE, both sets", string.Join(", ", Retrievals.Select(r => $"{r} {calibration[r]:F3}"))));
+        // The seed's confidence, for comparison: dense's raw cosine read as a probability.
+        var rawCosine = ExpectedCalibrationError(answered.Where(a => a.Retrieval == "dense")
+            .SelectMany(a => a.Answers).Select(a => a with { Confidence = a.Similarity ?? 0 }).ToList());
+        rows.Add(("ECE, both sets", string.Join(", ", Retrievals.Select(r => $"{r} {calibration[r]:F3}"))
+            + $"; dense raw cosine {rawCosine:F3}"));
         var hybridAnswers = answered.Where(a => a.Retrieval == "hybrid").SelectMany(a => a.Answers).ToList();
         rows.AddRange(Reliability(hybridAnswers).Select(b => ($"  hybrid reliability {b.From:F1}-{b.From + 1.0 / Bins:F1}",
             $"{b.Count,4} answers, mean confidence {b.Confidence:F3}, right {b.Right:F3}")));
@@ -146,7 +150,8 @@ internal static class RetrievalBenchmark
 
         BenchResults.Report("retrieval", rows, new
         {
-            limit = Limit, bins = Bins, quality, ece_both_sets = calibration, reliability_hybrid = Reliability(hybridAnswers),
+            limit = Limit, bins = Bins, quality, ece_both_sets = calibration, ece_dense_raw_cosine = rawCosine,
+            reliability_hybrid = Reliability(hybridAnswers),
             min_confidence_kept = kept,
             latency = new
             {
