@@ -87,7 +87,9 @@ public sealed class PatternLexicalIndex(
         return changes;
     }
 
-    /// <summary>Reads the changed rows as they are now (a newer version is read again at its own change) and applies the page in order.</summary>
+    /// <summary>
+    /// Reads the changed rows as they are now (a newer version is read again at its own change) and applies the page in order.
+    /// </summary>
     private async Task ApplyAsync(List<Change> changes, CancellationToken cancellationToken)
     {
         var ids = changes.Where(c => !c.Deleted).Select(c => c.PatternId).ToList();

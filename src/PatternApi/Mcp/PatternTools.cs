@@ -45,7 +45,8 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
             "\"min_quality_score\": 0-1, \"min_success_rate\": 0-1}.")]
         JsonElement? filters = null,
         [Description("How many patterns at most, 1-100 (default 10).")] int? limit = null,
-        [Description("Least confidence a pattern needs, 0-1 (default 0.3): the probability it fits the intent.")] double? min_confidence = null,
+        [Description("Least confidence a pattern needs, 0-1 (default 0.3): the probability it fits the intent.")]
+        double? min_confidence = null,
         [Description("\"learned\" (default: fit times how well it worked) or \"similarity\" (fit only).")] string? ranking = null,
         [Description("true to try a less-proven pattern now and then, so new patterns get a chance (learned ranking only).")]
         bool? explore = null,
