@@ -27,6 +27,7 @@ public static class LexicalIndexExtensions
         builder.Services.AddOptions<LexicalIndexOptions>().BindConfiguration("LexicalIndex").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PatternLexicalIndex>();
         builder.Services.AddHostedService<TombstonePruner>();
+        builder.Services.AddHostedService<LexicalIndexWarmUp>();
         return builder;
     }
 }

@@ -34,14 +34,20 @@ public sealed class PatternLexicalIndex(
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
 
     /// <summary>The best <paramref name="limit"/> patterns passing the filter by BM25 over any of the query's terms, best first.</summary>
-    public async Task<IReadOnlyList<LexicalMatch>> SearchAsync(
-        string query, PatternFilter filter, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LexicalMatch>> SearchAsync(
+        string query, PatternFilter filter, int limit, CancellationToken cancellationToken = default) =>
+        RefreshedAsync(() => _documents.Search(query, filter, limit), cancellationToken);
+
+    /// <summary>Loads what the table holds now, so the first match after a start does not wait for it.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => RefreshedAsync(() => _documents.Count, cancellationToken);
+
+    private async Task<T> RefreshedAsync<T>(Func<T> read, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
             await RefreshAsync(cancellationToken);
-            return _documents.Search(query, filter, limit);
+            return read();
         }
         finally
         {
