@@ -121,6 +121,14 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
     [InlineData("match_patterns", """{"intent": "retry payments", "limit": 0, "min_confidence": 2}""")]
     [InlineData("match_patterns", """{"intent": "", "filters": {"pattern_types": "caching"}}""")]
     [InlineData("list_patterns", """{"sort": "size", "tag_match": "some"}""")]
+    // Missing or of another JSON type than the tool's schema says: the REST parser's message, not the SDK's binding error.
+    [InlineData("match_patterns", """{"limit": "abc", "explore": "yes", "requirements": "no array"}""")]
+    [InlineData("list_patterns", """{"limit": "abc", "min_quality_score": "high"}""")]
+    [InlineData("record_outcome", """{"pattern_id": "2b1e5a3c-6f0e-4d8a-9a51-0c1d2e3f4a5b", "success": "yes"}""")]
+    [InlineData("create_pattern", """{"pattern_type": "caching", "name": 5, "tags": "cache"}""")]
+    // Every argument reaches the REST parser, one the tool's schema does not name too.
+    [InlineData("match_patterns", """{"intent": "retry payments", "retrieval_mode": "dense"}""")]
+    [InlineData("match_patterns", """{"intent": "retry payments", "retrieval": "fuzzy"}""")]
     public async Task Bad_arguments_are_a_tool_error_naming_each_field_as_the_REST_400_does(string tool, string arguments)
     {
         await using var client = await ConnectAsync(pipeline.Api);
@@ -130,8 +138,10 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
 
         Assert.True(result.IsError);
         var text = Text(result);
-        var restErrors = (await RestProblemAsync(tool, args))["errors"]!.AsObject();
+        var restProblem = await RestProblemAsync(tool, args);
+        var restErrors = restProblem["errors"]!.AsObject();
         Assert.NotEmpty(restErrors);
+        Assert.StartsWith($"{restProblem["title"]}: ", text);
         foreach (var (field, messages) in restErrors)
             Assert.Contains($"{field} {messages![0]}", text);
     }
@@ -151,6 +161,22 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         Assert.Equal(first["pattern_id"]!.GetValue<Guid>(), second["pattern_id"]!.GetValue<Guid>());
         Assert.True(changed.IsError);
         Assert.Contains("Idempotency-Key reused", Text(changed));
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_that_is_not_a_string_is_a_tool_error_naming_it_and_nothing_is_stored()
+    {
+        await using var client = await ConnectAsync(pipeline.Api);
+        var tag = NewTag();
+        var arguments = CreateArguments("Keyed by a number", tag);
+        arguments["idempotency_key"] = 42;
+
+        var result = await client.CallToolAsync("create_pattern", arguments);
+
+        Assert.True(result.IsError);
+        Assert.Contains("idempotency_key must be a string", Text(result));
+        var listed = await CallAsync(client, "list_patterns", new Dictionary<string, object?> { ["tag"] = new[] { tag } });
+        Assert.Empty(listed["items"]!.AsArray());
     }
 
     [Fact]
@@ -220,7 +246,7 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         return request;
     }
 
-    private static async Task<McpClient> ConnectAsync(WebApplicationFactory<Program> host, Dictionary<string, string>? headers = null)
+    internal static async Task<McpClient> ConnectAsync(WebApplicationFactory<Program> host, Dictionary<string, string>? headers = null)
     {
         var http = host.CreateClient();
         var transport = new HttpClientTransport(new HttpClientTransportOptions
@@ -239,12 +265,18 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
         return JsonSerializer.SerializeToNode(result.StructuredContent)!.AsObject();
     }
 
-    /// <summary>The 400 REST answers for the same arguments sent as a match body or listing parameters.</summary>
+    /// <summary>The 400 REST answers for the same arguments sent as the tool's body or listing parameters.</summary>
     private async Task<JsonObject> RestProblemAsync(string tool, JsonObject arguments)
     {
-        var response = tool == "match_patterns"
-            ? await _rest.PostAsJsonAsync("/api/v1/patterns/match", arguments)
-            : await _rest.GetAsync("/api/v1/patterns?" + string.Join("&", arguments.Select(p => $"{p.Key}={p.Value!.GetValue<string>()}")));
+        var body = arguments.DeepClone().AsObject();
+        var response = tool switch
+        {
+            "match_patterns" => await _rest.PostAsJsonAsync("/api/v1/patterns/match", body),
+            "create_pattern" => await _rest.PostAsJsonAsync("/api/v1/patterns", body),
+            "record_outcome" when body.Remove("pattern_id", out var id) =>
+                await _rest.PostAsJsonAsync($"/api/v1/patterns/{id}/outcomes", body),
+            _ => await _rest.GetAsync("/api/v1/patterns?" + string.Join("&", arguments.Select(p => $"{p.Key}={p.Value}"))),
+        };
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
@@ -266,5 +298,5 @@ public sealed class McpTests(PostgresPipelineFixture pipeline)
 
     private static string NewTag() => $"mcp-{Guid.NewGuid():N}"[..24];
 
-    private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+    internal static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
 }

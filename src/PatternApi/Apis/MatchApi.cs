@@ -24,7 +24,7 @@ public static class MatchApi
         var body = await JsonBody.ReadObjectAsync(request, options.Value, "application/json");
         if (body.Problem is not null) return body.Problem;
         var (match, errors) = MatchRequest.Parse(body.Body!);
-        if (match is null) return TypedResults.ValidationProblem(errors, title: "The match request is not valid");
+        if (match is null) return TypedResults.ValidationProblem(errors, title: PatternProblems.InvalidMatch);
         return TypedResults.Ok(await matcher.MatchAsync(match, request.HttpContext.RequestAborted));
     }
 }

@@ -39,7 +39,7 @@ public static class OutcomesApi
         var body = await JsonBody.ReadObjectAsync(request, options.Value, "application/json");
         if (body.Problem is not null) return body.Problem;
         var (report, errors) = ParseOutcome(body.Body!);
-        if (report is null) return TypedResults.ValidationProblem(errors, title: "The outcome is not valid");
+        if (report is null) return TypedResults.ValidationProblem(errors, title: PatternProblems.InvalidOutcome);
         var (idempotent, keyProblem) = IdempotencyKeyHeader.Read(request, body.Body!);
         if (keyProblem is not null) return keyProblem;
 
@@ -55,7 +55,7 @@ public static class OutcomesApi
     {
         if (!Guid.TryParse(patternId, out var id)) return PatternProblems.BadPatternId();
         var (query, errors) = OutcomeListQuery.Parse(request.Query);
-        if (query is null) return TypedResults.ValidationProblem(errors, title: "The listing parameters are not valid");
+        if (query is null) return TypedResults.ValidationProblem(errors, title: PatternProblems.InvalidListing);
         var cancellationToken = request.HttpContext.RequestAborted;
         if (!await services.Db.Patterns.AnyAsync(p => p.PatternId == id, cancellationToken)) return PatternProblems.NotFound(id);
         return TypedResults.Ok(await query.PageAsync(services.Db.Outcomes.AsNoTracking(), id, cancellationToken));

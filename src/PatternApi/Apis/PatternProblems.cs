@@ -6,6 +6,12 @@ namespace PatternSync.PatternApi.Apis;
 /// <summary>The ProblemDetails the pattern endpoints share.</summary>
 public static class PatternProblems
 {
+    /// <summary>The titles of the 400s that list the request's errors by field, as REST and the MCP tools give them.</summary>
+    public const string InvalidMatch = "The match request is not valid";
+    public const string InvalidOutcome = "The outcome is not valid";
+    public const string InvalidPattern = "The pattern is not valid";
+    public const string InvalidListing = "The listing parameters are not valid";
+
     public static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pattern not found",
             detail: $"No pattern has pattern_id {id}.");

@@ -46,7 +46,7 @@ public static class PatternsApi
 
         var result = await services.Changes.CreateAsync(body.Body!, idempotent, request.HttpContext.RequestAborted);
         if (result is PatternChangeResult.Invalid invalid)
-            return TypedResults.ValidationProblem(invalid.Errors, title: "The pattern is not valid");
+            return TypedResults.ValidationProblem(invalid.Errors, title: PatternProblems.InvalidPattern);
         if (result is not PatternChangeResult.Written written) return PatternChangeResponses.Refused(result);
         var created = PatternChangeResponses.Written(request.HttpContext.Response, written);
         return TypedResults.Created($"/api/v1/patterns/{created.PatternId}", created);
@@ -66,7 +66,7 @@ public static class PatternsApi
         HttpRequest request, [AsParameters] PatternServices services)
     {
         var (query, errors) = PatternListQuery.Parse(request.Query);
-        if (query is null) return TypedResults.ValidationProblem(errors, title: "The listing parameters are not valid");
+        if (query is null) return TypedResults.ValidationProblem(errors, title: PatternProblems.InvalidListing);
         return TypedResults.Ok(await query.PageAsync(services.Db.Patterns.AsNoTracking(), request.HttpContext.RequestAborted));
     }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -16,8 +15,10 @@ using PatternSync.PatternApi.Security;
 namespace PatternSync.PatternApi.Mcp;
 
 /// <summary>
-/// The MCP tools: each builds the REST request from its arguments and hands it to the parser and service the REST handler
-/// uses, so validation, idempotency and the outbox have one home. Arguments are snake_case as in the REST API.
+/// The MCP tools: each hands its arguments, as sent, to the parser and service the REST handler uses as its request, so
+/// validation (a missing or mistyped argument too), idempotency and the outbox have one home, and a field the REST request
+/// gains reaches the tool with it. Arguments are snake_case as in the REST API; <see cref="ToolArgumentsAttribute"/> names
+/// the schema a model sees.
 /// </summary>
 [McpServerToolType]
 public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, PatternChanges changes, McpCaller caller)
@@ -36,31 +37,13 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         with its pattern_id and this response's match_id. Each call is recorded as a match (that is why it is not idempotent);
         nothing else changes.
         """)]
+    [ToolArguments(typeof(MatchPatternsArguments))]
     public async Task<CallToolResult> MatchPatternsAsync(
-        [Description("What you are trying to do, in plain words (required, at most 2000 characters).")] string intent,
-        [Description("The situation: text, or a JSON object such as {\"language\": \"csharp\", \"framework\": \"aspnetcore\"}.")]
-        JsonElement? context = null,
-        [Description("Constraints the pattern must meet, e.g. [\"no new dependencies\"] (at most 20).")] string[]? requirements = null,
-        [Description("Narrow the candidates: {\"pattern_types\": [..], \"statuses\": [..], \"tags\": [..], \"all_tags\": bool, " +
-            "\"min_quality_score\": 0-1, \"min_success_rate\": 0-1}.")]
-        JsonElement? filters = null,
-        [Description("How many patterns at most, 1-100 (default 10).")] int? limit = null,
-        [Description("Least confidence a pattern needs, 0-1 (default 0.3): the probability it fits the intent.")]
-        double? min_confidence = null,
-        [Description("\"learned\" (default: fit times how well it worked) or \"similarity\" (fit only).")] string? ranking = null,
-        [Description("true to try a less-proven pattern now and then, so new patterns get a chance (learned ranking only).")]
-        bool? explore = null,
-        [Description("\"hybrid\" (default: meaning and exact words, so quoted flags, keys and error codes count), " +
-            "\"dense\" (meaning only) or \"lexical\" (words only).")]
-        string? retrieval = null,
-        CancellationToken cancellationToken = default)
+        RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsRead) is { } lacks) return lacks;
-        var body = Body(("intent", intent), ("context", context), ("requirements", requirements), ("filters", filters),
-            ("limit", limit), ("min_confidence", min_confidence), ("ranking", ranking), ("explore", explore),
-            ("retrieval", retrieval));
-        var (match, errors) = MatchRequest.Parse(body);
-        if (match is null) return ToolResults.Invalid("The match request is not valid", errors);
+        if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
+        var (match, errors) = MatchRequest.Parse(Arguments(request));
+        if (match is null) return ToolResults.Invalid(PatternProblems.InvalidMatch, errors);
         var response = await matcher.MatchAsync(match, cancellationToken);
         var best = response.MatchedPatterns.FirstOrDefault();
         return ToolResults.Success(response, best is null
@@ -77,22 +60,17 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         match_id (from match_patterns): the outcome then counts for that kind of task. Each call counts once more; to retry
         safely after a lost answer, send the same idempotency_key. Returns the pattern with its updated statistics.
         """)]
+    [ToolArguments(typeof(RecordOutcomeArguments))]
     public async Task<CallToolResult> RecordOutcomeAsync(
-        [Description("The pattern you used (a uuid from match_patterns).")] string pattern_id,
-        [Description("true if the pattern worked for your task, false if it did not.")] bool? success,
-        [Description("The match_id of the match_patterns response that suggested the pattern.")] string? match_id = null,
-        [Description("What happened, briefly (at most 2000 characters, no control characters but newline and tab).")]
-        string? notes = null,
-        [Description("Any unique string (1-200 visible ASCII characters); a retry with the same key and arguments counts once.")]
-        string? idempotency_key = null,
-        CancellationToken cancellationToken = default)
+        RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsWrite) is { } lacks) return lacks;
-        if (!Guid.TryParse(pattern_id, out var id)) return ToolResults.Problem(PatternProblems.BadPatternId());
-        var body = Body(("success", success), ("match_id", match_id), ("notes", notes));
+        if (caller.Refuses(Scopes.PatternsWrite) is { } refused) return refused;
+        var body = Arguments(request);
+        if (PatternId(body) is not { } id) return ToolResults.Problem(PatternProblems.BadPatternId());
+        var idempotencyKey = Take(body, "idempotency_key");
         var (report, errors) = OutcomesApi.ParseOutcome(body);
-        if (report is null) return ToolResults.Invalid("The outcome is not valid", errors);
-        var (key, keyError) = caller.Idempotency(idempotency_key, $"{RecordOutcome} {id}", body);
+        if (report is null) return ToolResults.Invalid(PatternProblems.InvalidOutcome, errors);
+        var (key, keyError) = caller.Idempotency(idempotencyKey, $"{RecordOutcome} {id}", body);
         if (keyError is not null) return keyError;
         var result = await changes.RecordOutcomeAsync(id, report, caller.Name, key, cancellationToken);
         return Written(result, p => $"Recorded a {(report.Success ? "success" : "failure")} for {p.Name}: " +
@@ -102,11 +80,12 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
     [McpServerTool(Name = GetPattern, Title = "Read a pattern", ReadOnly = true, Idempotent = true, Destructive = false,
         OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(PatternResponse))]
     [Description("Read one stored pattern in full: its execution trace, success criteria, metrics and outcome statistics.")]
+    [ToolArguments(typeof(GetPatternArguments))]
     public async Task<CallToolResult> GetPatternAsync(
-        [Description("The pattern's uuid.")] string pattern_id, CancellationToken cancellationToken = default)
+        RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsRead) is { } lacks) return lacks;
-        if (!Guid.TryParse(pattern_id, out var id)) return ToolResults.Problem(PatternProblems.BadPatternId());
+        if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
+        if (PatternId(Arguments(request)) is not { } id) return ToolResults.Problem(PatternProblems.BadPatternId());
         var pattern = await db.Patterns.AsNoTracking().FirstOrDefaultAsync(p => p.PatternId == id, cancellationToken);
         if (pattern is null) return ToolResults.Problem(PatternProblems.NotFound(id));
         var response = PatternResponse.From(pattern);
@@ -120,29 +99,17 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         findable once indexed, usually within seconds). Each call stores a new pattern; to retry safely after a lost answer,
         send the same idempotency_key.
         """)]
+    [ToolArguments(typeof(CreatePatternArguments))]
     public async Task<CallToolResult> CreatePatternAsync(
-        [Description("The kind of pattern, e.g. \"code_generation\", \"debugging\", \"deployment\".")] string pattern_type,
-        [Description("A short title.")] string name,
-        [Description("What the pattern does and when it applies; this text is what match_patterns searches.")] string description,
-        [Description("The steps that worked, as a JSON object, e.g. {\"steps\": [..]}.")] JsonElement? execution_trace = null,
-        [Description("How success was judged, as a JSON object.")] JsonElement? success_criteria = null,
-        [Description("The situation it worked in, as a JSON object (hashed, not stored).")] JsonElement? context = null,
-        [Description("Measured quality, as a JSON object, e.g. {\"quality_score\": 0.9}.")] JsonElement? quality_metrics = null,
-        [Description("Timings and costs, as a JSON object.")] JsonElement? performance_data = null,
-        [Description("Tags for filtering.")] string[]? tags = null,
-        [Description("\"active\" (default), \"deprecated\" or \"archived\".")] string? status = null,
-        [Description("Any unique string (1-200 visible ASCII characters); a retry with the same key and arguments creates one pattern.")]
-        string? idempotency_key = null,
-        CancellationToken cancellationToken = default)
+        RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsWrite) is { } lacks) return lacks;
-        var body = Body(("pattern_type", pattern_type), ("name", name), ("description", description),
-            ("execution_trace", execution_trace), ("success_criteria", success_criteria), ("context", context),
-            ("quality_metrics", quality_metrics), ("performance_data", performance_data), ("tags", tags), ("status", status));
-        var (key, keyError) = caller.Idempotency(idempotency_key, CreatePattern, body);
+        if (caller.Refuses(Scopes.PatternsWrite) is { } refused) return refused;
+        var body = Arguments(request);
+        var idempotencyKey = Take(body, "idempotency_key");
+        var (key, keyError) = caller.Idempotency(idempotencyKey, CreatePattern, body);
         if (keyError is not null) return keyError;
         var result = await changes.CreateAsync(body, key, cancellationToken);
-        if (result is PatternChangeResult.Invalid invalid) return ToolResults.Invalid("The pattern is not valid", invalid.Errors);
+        if (result is PatternChangeResult.Invalid invalid) return ToolResults.Invalid(PatternProblems.InvalidPattern, invalid.Errors);
         return Written(result, p => $"Created {Summary(p)}");
     }
 
@@ -152,43 +119,42 @@ public sealed class PatternTools(PatternMatcher matcher, PatternDbContext db, Pa
         Browse stored patterns by type, status, tags and scores, one page at a time (newest first unless sort says otherwise).
         To find patterns for a task, use match_patterns instead. Pass next_cursor as cursor for the next page.
         """)]
+    [ToolArguments(typeof(ListPatternsArguments))]
     public async Task<CallToolResult> ListPatternsAsync(
-        [Description("Only these pattern types.")] string[]? pattern_type = null,
-        [Description("Only these statuses (active, deprecated, archived).")] string[]? status = null,
-        [Description("Only patterns with these tags.")] string[]? tag = null,
-        [Description("\"any\" (default): a pattern has one of the tags; \"all\": every tag.")] string? tag_match = null,
-        [Description("Least quality score, 0-1.")] double? min_quality_score = null,
-        [Description("Least success rate, 0-1.")] double? min_success_rate = null,
-        [Description("created_at, updated_at, quality_score or name; prefix '-' for descending (default -created_at).")]
-        string? sort = null,
-        [Description("Page size, 1-100 (default 20).")] int? limit = null,
-        [Description("next_cursor from the previous page.")] string? cursor = null,
-        CancellationToken cancellationToken = default)
+        RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
-        if (caller.Lacks(Scopes.PatternsRead) is { } lacks) return lacks;
-        var parameters = new Dictionary<string, StringValues>();
-        void Add(string name, object? value)
-        {
-            if (value is not null) parameters[name] = value is string[] many ? many : Convert.ToString(value, CultureInfo.InvariantCulture);
-        }
-        Add("pattern_type", pattern_type); Add("status", status); Add("tag", tag); Add("tag_match", tag_match);
-        Add("min_quality_score", min_quality_score); Add("min_success_rate", min_success_rate);
-        Add("sort", sort); Add("limit", limit); Add("cursor", cursor);
-        var (query, errors) = PatternListQuery.Parse(new QueryCollection(parameters));
-        if (query is null) return ToolResults.Invalid("The listing parameters are not valid", errors);
+        if (caller.Refuses(Scopes.PatternsRead) is { } refused) return refused;
+        var (query, errors) = PatternListQuery.Parse(QueryParameters(Arguments(request)));
+        if (query is null) return ToolResults.Invalid(PatternProblems.InvalidListing, errors);
         var page = await query.PageAsync(db.Patterns.AsNoTracking(), cancellationToken);
         var more = page.NextCursor is null ? "." : "; more with cursor " + page.NextCursor;
         return ToolResults.Success(page, $"{page.Items.Count} pattern(s){more}");
     }
 
-    /// <summary>The request body REST would have received: the arguments given, in their JSON form.</summary>
-    private static JsonObject Body(params (string Name, object? Value)[] fields)
-    {
-        var body = new JsonObject();
-        foreach (var (name, value) in fields.Where(f => f.Value is not null))
-            body[name] = JsonSerializer.SerializeToNode(value, PatternJson.Options);
-        return body;
-    }
+    /// <summary>The request body REST would have received: the arguments as sent, whatever their JSON types.</summary>
+    private static JsonObject Arguments(RequestContext<CallToolRequestParams> request) =>
+        JsonSerializer.SerializeToNode(request.Params?.Arguments ?? new Dictionary<string, JsonElement>())!.AsObject();
+
+    /// <summary>Removes an argument REST takes from elsewhere (the path, a header) than the body.</summary>
+    private static JsonNode? Take(JsonObject arguments, string name) => arguments.Remove(name, out var node) ? node : null;
+
+    /// <summary>The pattern_id argument, as REST reads it from the path; null when it is missing or not a uuid.</summary>
+    private static Guid? PatternId(JsonObject arguments) =>
+        Take(arguments, "pattern_id") is JsonValue value && value.TryGetValue<string>(out var text) && Guid.TryParse(text, out var id)
+            ? id
+            : null;
+
+    /// <summary>The arguments as the listing's query string would carry them: an array as repeated values, the rest as text.</summary>
+    private static QueryCollection QueryParameters(JsonObject arguments) => new(arguments.Where(p => p.Value is not null).ToDictionary(
+        p => p.Key,
+        p => p.Value switch
+        {
+            JsonArray many => new StringValues(many.Select(Text).ToArray()),
+            var one => new StringValues(Text(one)),
+        }));
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : node?.ToJsonString();
 
     private static CallToolResult Written(PatternChangeResult result, Func<PatternResponse, string> summary) =>
         result is PatternChangeResult.Written written

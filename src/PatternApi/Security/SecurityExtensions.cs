@@ -24,6 +24,7 @@ public static class SecurityExtensions
             .AddPolicy(Scopes.PatternsWrite, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.PatternsWrite))
             .AddPolicy(Scopes.OpsAdmin, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.OpsAdmin));
 
+        builder.Services.AddSingleton<KeyRateLimiters>();
         builder.Services.AddRateLimiter(RateLimits.AddPolicies);
         builder.Services.AddSingleton<FailedAuthenticationThrottle>();
         return builder;
