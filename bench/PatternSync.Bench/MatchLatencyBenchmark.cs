@@ -15,7 +15,7 @@ namespace PatternSync.Bench;
 internal static class MatchLatencyBenchmark
 {
     private static readonly string[] Rankings = ["similarity", "learned"];
-    private static readonly string[] Problems = ["our checkout API is slow under load", "retries hammer the payment provider",
+    internal static readonly string[] Problems = ["our checkout API is slow under load", "retries hammer the payment provider",
         "database connections run out at peak", "deploys cause a burst of errors", "the nightly ETL no longer finishes",
         "tokens leak into logs", "CI takes forty minutes",
         "we cannot tell which service is slow", "the cache stampedes after a deploy", "a schema change locked the orders table"];

@@ -46,7 +46,8 @@ static int Usage()
                                              dense vs lexical vs hybrid through the API on the sample library (indexed by
                                              the worker), report split of both labelled sets: hit@1/3, MRR@10, ECE of the
                                              confidence, what min_confidence 0.7 keeps; then dense vs hybrid match p50/p99
-                                             at N patterns (default 10000), Q new intents each (default 1000), and the goals
+                                             at N patterns (default 10000; 0 for quality only), Q new intents each
+                                             (default 1000), and the goals
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
