@@ -3,6 +3,7 @@ using PatternSync.Core.Embeddings;
 using PatternSync.Core.Hosting;
 using PatternSync.Core.Observability;
 using PatternSync.Core.Serialization;
+using PatternSync.PatternApi.Confidence;
 using PatternSync.PatternApi.Http;
 using PatternSync.ServiceDefaults;
 using PatternSync.Core.Messaging;
@@ -36,6 +37,7 @@ public static class ApplicationExtensions
         builder.Services.AddSingleton<QueryEmbeddingCache>();
         builder.AddPatternRetrieval();
         builder.Services.AddScoped<PatternMatcher>();
+        builder.AddConfidenceCalibration();
         builder.AddPatternRanking();
         builder.AddMatchRecords();
         builder.AddRequestLimits();
