@@ -209,7 +209,7 @@ internal static class RetrievalBenchmark
         Reliability(answers).Sum(b => (double)b.Count / answers.Count * Math.Abs(b.Right - b.Confidence));
 
     private static List<Bin> Reliability(IEnumerable<Answer> answers) => answers
-        .GroupBy(a => Math.Min((int)(a.Confidence * Bins), Bins - 1)).OrderBy(g => g.Key)
+        .GroupBy(a => Math.Clamp((int)(a.Confidence * Bins), 0, Bins - 1)).OrderBy(g => g.Key)
         .Select(g => new Bin((double)g.Key / Bins, g.Count(), g.Average(a => a.Confidence), g.Average(a => a.Right ? 1.0 : 0)))
         .ToList();
 
