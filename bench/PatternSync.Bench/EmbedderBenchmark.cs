@@ -46,10 +46,15 @@ internal static class SampleTexts
 {
     public sealed record SamplePattern(string PatternType, string Name, string Description, string[] Tags, string ExecutionTrace);
 
-    public static IReadOnlyList<SamplePattern> Patterns() =>
+    /// <summary>The sample patterns as create requests, as ops/load-sample-data.sh sends them.</summary>
+    public static IReadOnlyList<JsonObject> Bodies() =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sample-data"), "*.json")
-            .SelectMany(file => JsonNode.Parse(File.ReadAllText(file))!.AsArray())
-            .Select(p => new SamplePattern(p!["pattern_type"]!.GetValue<string>(), p["name"]!.GetValue<string>(),
+            .SelectMany(file => JsonNode.Parse(File.ReadAllText(file))!.AsArray().Select(p => p!.AsObject()))
+            .ToList();
+
+    public static IReadOnlyList<SamplePattern> Patterns() =>
+        Bodies()
+            .Select(p => new SamplePattern(p["pattern_type"]!.GetValue<string>(), p["name"]!.GetValue<string>(),
                 p["description"]!.GetValue<string>(), p["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray(),
                 p["execution_trace"]!.ToJsonString()))
             .ToList();

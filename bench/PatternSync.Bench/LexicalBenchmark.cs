@@ -106,11 +106,7 @@ internal static class LexicalBenchmark
         using var generator = new MiniLmEmbeddingGenerator();
         var patterns = (await generator.GenerateAsync(texts)).Select(e => e.Vector.ToArray()).ToList();
         var asked = await generator.GenerateAsync(queries.Select(q => q.Text));
-        // The model's vectors are normalised: the dot product is the cosine.
-        return asked.Select(query => patterns
-                .Select((vector, i) => (i, cosine: System.Numerics.Tensors.TensorPrimitives.Dot(query.Vector.Span, vector)))
-                .OrderByDescending(p => p.cosine).Take(Depth).Select(p => new Hit(p.i, p.cosine)).ToList())
-            .ToArray();
+        return asked.Select(query => RetrievalQuality.Nearest(query.Vector.ToArray(), patterns, Depth)).ToArray();
     }
 
     /// <summary>Reciprocal rank fusion: each list adds weight / (k + rank), dense with weight 1; ties keep the dense order.</summary>
@@ -171,10 +167,9 @@ internal static class LexicalBenchmark
         foreach (var set in queries.Select(q => q.Set).Distinct())
             foreach (var (engine, lists) in rankings)
             {
-                var ranks = queries.Select((q, i) => (q, i)).Where(x => x.q.Set == set)
-                    .Select(x => lists[x.i].FindIndex(hit => x.q.Expected.Contains(names[hit.Doc])) + 1).ToList();
-                quality.Add(new Quality(set, engine, ranks.Count, ranks.Average(r => r == 1 ? 1.0 : 0),
-                    ranks.Average(r => r is >= 1 and <= 3 ? 1.0 : 0), ranks.Average(r => r is >= 1 and <= 10 ? 1.0 / r : 0)));
+                var figures = RetrievalQuality.Of(queries.Select((q, i) => (q, i)).Where(x => x.q.Set == set)
+                    .Select(x => RetrievalQuality.RankOf(x.q, lists[x.i].Select(hit => names[hit.Doc]))).ToList());
+                quality.Add(new Quality(set, engine, figures.Queries, figures.HitAt1, figures.HitAt3, figures.MrrAt10));
             }
         var rows = quality
             .Select(q => ($"{q.Set} (tune, {q.Queries}) {q.Engine}", $"hit@1 {q.HitAt1:F3}  hit@3 {q.HitAt3:F3}  MRR@10 {q.MrrAt10:F3}"))
@@ -201,13 +196,20 @@ internal static class LexicalBenchmark
     private sealed record Latency(string Engine, int Patterns, double P50Ms, double P99Ms);
 }
 
-/// <summary>A labelled query of ops/sample-data, its text as the match request embeds it (intent, then its context).</summary>
-internal sealed record LabelledQuery(string Set, string Text, string[] Expected)
+/// <summary>A labelled query of ops/sample-data: its set, intent, context and the pattern names a person expects.</summary>
+internal sealed record LabelledQuery(string Set, string Intent, string? Context, string[] Expected)
 {
-    public static IEnumerable<LabelledQuery> Tune(string set, string file) =>
+    /// <summary>The query as the match request embeds it: the intent, then its context.</summary>
+    public string Text => Intent + (Context is { Length: > 0 } c ? "\nContext: " + c : "");
+
+    public static IEnumerable<LabelledQuery> Tune(string set, string file) => Split(set, file, "tune");
+
+    /// <summary>The queries kept apart from every fit and choice, the only ones figures are reported on.</summary>
+    public static IEnumerable<LabelledQuery> Report(string set, string file) => Split(set, file, "report");
+
+    private static IEnumerable<LabelledQuery> Split(string set, string file, string split) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(TestServices.RepositoryRoot, "ops", "sample-data", file)))!.AsArray()
-            .Where(q => q!["split"]!.GetValue<string>() == "tune")
-            .Select(q => new LabelledQuery(set,
-                q!["intent"]!.GetValue<string>() + (q["context"]?.GetValue<string>() is { Length: > 0 } c ? "\nContext: " + c : ""),
+            .Where(q => q!["split"]!.GetValue<string>() == split)
+            .Select(q => new LabelledQuery(set, q!["intent"]!.GetValue<string>(), q["context"]?.GetValue<string>(),
                 q["expected"]!.AsArray().Select(e => e!.GetValue<string>()).ToArray()));
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using PatternSync.Core.Embeddings;
@@ -16,11 +14,8 @@ namespace PatternSync.Bench;
 /// </summary>
 internal static class MatchLatencyBenchmark
 {
-    // Blocks of requests alternate between the rankings, so both see the same machine noise, and each block is one
-    // span of the API's histograms for the breakdown.
-    private const int BlockSize = 10;
     private static readonly string[] Rankings = ["similarity", "learned"];
-    private static readonly string[] Problems = ["our checkout API is slow under load", "retries hammer the payment provider",
+    internal static readonly string[] Problems = ["our checkout API is slow under load", "retries hammer the payment provider",
         "database connections run out at peak", "deploys cause a burst of errors", "the nightly ETL no longer finishes",
         "tokens leak into logs", "CI takes forty minutes",
         "we cannot tell which service is slow", "the cache stampedes after a deploy", "a schema change locked the orders table"];
@@ -34,7 +29,8 @@ internal static class MatchLatencyBenchmark
         var (rows, figures) = await MeasureAsync(run, sizes, queries, outcomesPer10k);
         BenchResults.Report("match-latency",
             [("index", "embedded PostgreSQL provider, exact cosine, limit 10, API as a process"),
-                ("order", $"similarity and learned alternate in blocks of {BlockSize}; goal: p99 learned/similarity <= 1.5"),
+                ("order", $"similarity and learned alternate in blocks of {AlternatingMatches.BlockSize}; "
+                    + "goal: p99 learned/similarity <= 1.5"),
                 .. rows], figures);
         await run.DropAsync();
         return 0;
@@ -94,59 +90,29 @@ internal static class MatchLatencyBenchmark
         return embeddings.Select(e => BenchData.Normalised(e.Vector.ToArray())).ToList();
     }
 
-    /// <summary>One ranking's times in a phase (sorted once the phase is over) and its spans of the API's histograms.</summary>
-    private sealed record RankingTimes(List<double> Ms, List<(ServiceMetrics Before, ServiceMetrics After)> Spans);
-
     /// <summary>
     /// Each intent once per ranking, tagged with <paramref name="tag"/> and the ranking (so one ranking's query is not the
-    /// other's cache hit), block by block, the first ranking of a block pair swapping every pair.
+    /// other's cache hit).
     /// </summary>
-    private static async Task<Dictionary<string, RankingTimes>> AlternateAsync(
-        HttpClient http, IReadOnlyList<string> intents, string tag)
-    {
-        var times = Rankings.ToDictionary(r => r, _ => new RankingTimes([], []));
-        var snapshot = await ServiceMetrics.ScrapeAsync(http);
-        var blocks = intents.Chunk(BlockSize).ToList();
-        for (var b = 0; b < blocks.Count; b++)
+    private static Task<Dictionary<string, AlternatingMatches.ArmTimes>> AlternateAsync(
+        HttpClient http, IReadOnlyList<string> intents, string tag) =>
+        AlternatingMatches.RunAsync(http, intents, Rankings, (intent, ranking) => new JsonObject
         {
-            foreach (var ranking in b % 2 == 0 ? Rankings : Rankings.AsEnumerable().Reverse())
-            {
-                foreach (var intent in blocks[b])
-                {
-                    var watch = Stopwatch.StartNew();
-                    await MatchAsync(http, $"{intent} ({tag}, {ranking})", ranking);
-                    times[ranking].Ms.Add(watch.Elapsed.TotalMilliseconds);
-                }
-                var next = await ServiceMetrics.ScrapeAsync(http);
-                times[ranking].Spans.Add((snapshot, next));
-                snapshot = next;
-            }
-        }
-        foreach (var t in times.Values) t.Ms.Sort();
-        return times;
-    }
+            ["intent"] = $"{intent} ({tag}, {ranking})", ["limit"] = 10, ["min_confidence"] = 0.0, ["ranking"] = ranking,
+        });
 
-    private static async Task MatchAsync(HttpClient http, string intent, string ranking)
-    {
-        var request = new JsonObject { ["intent"] = intent, ["limit"] = 10, ["min_confidence"] = 0.0, ["ranking"] = ranking };
-        var response = await http.PostAsJsonAsync("/api/v1/patterns/match", request);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        if (body!["total_matches"]!.GetValue<int>() == 0) throw new InvalidOperationException("a benchmark match found nothing");
-    }
-
-    private static IEnumerable<(string, string)> Rows(string phase, Dictionary<string, RankingTimes> times)
+    private static IEnumerable<(string, string)> Rows(string phase, Dictionary<string, AlternatingMatches.ArmTimes> times)
     {
         foreach (var ranking in Rankings)
         {
             yield return ($"  {phase}, {ranking}", BenchResults.Table(times[ranking].Ms));
-            yield return ("    of which (means)", Breakdown(times[ranking].Spans));
+            yield return ("    of which (means)", AlternatingMatches.Breakdown(times[ranking]));
         }
         yield return ($"  {phase}, learned/similarity",
             $"p50 x{Ratio(times, 0.5):F2}, p99 x{Ratio(times, 0.99):F2}" + (Ratio(times, 0.99) <= 1.5 ? "" : " (over the goal)"));
     }
 
-    private static object Figures(Dictionary<string, RankingTimes> times) => new
+    private static object Figures(Dictionary<string, AlternatingMatches.ArmTimes> times) => new
     {
         similarity_p50_ms = BenchResults.Percentile(times["similarity"].Ms, 0.5),
         similarity_p99_ms = BenchResults.Percentile(times["similarity"].Ms, 0.99),
@@ -156,13 +122,6 @@ internal static class MatchLatencyBenchmark
         p99_ratio = Ratio(times, 0.99),
     };
 
-    private static double Ratio(Dictionary<string, RankingTimes> times, double p) =>
+    private static double Ratio(Dictionary<string, AlternatingMatches.ArmTimes> times, double p) =>
         BenchResults.Percentile(times["learned"].Ms, p) / BenchResults.Percentile(times["similarity"].Ms, p);
-
-    /// <summary>Where a ranking's time went inside the API, from its own histograms.</summary>
-    private static string Breakdown(List<(ServiceMetrics Before, ServiceMetrics After)> spans) =>
-        $"matcher {ServiceMetrics.MeanMs(spans, "pattern_match_latency_seconds"):F1} ms: " +
-        $"index search {ServiceMetrics.MeanMs(spans, "qdrant_search_duration_seconds"):F1} ms, " +
-        $"row lookup {ServiceMetrics.MeanMs(spans, "postgres_lookup_duration_seconds"):F1} ms, " +
-        $"ranking {ServiceMetrics.MeanMs(spans, "pattern_ranking_duration_seconds"):F1} ms, the rest is the query embedding";
 }

@@ -4,6 +4,7 @@ using PatternSync.Bench;
 return args switch
 {
     ["embedder", ..] => await EmbedderBenchmark.RunAsync(args[1..]),
+    ["embedders", ..] => EmbeddersBenchmark.Run(args[1..]),
     ["pipeline-latency", ..] => await PipelineLatencyBenchmark.RunAsync(args[1..]),
     ["match-latency", ..] => await MatchLatencyBenchmark.RunAsync(args[1..]),
     ["reconciliation", ..] => await ReconciliationBenchmark.RunAsync(args[1..]),
@@ -11,6 +12,7 @@ return args switch
     ["write-path", ..] => await WritePathBenchmark.RunAsync(args[1..]),
     ["learning", ..] => await LearningBenchmark.RunAsync(args[1..]),
     ["lexical", ..] => await LexicalBenchmark.RunAsync(args[1..]),
+    ["retrieval", ..] => await RetrievalBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,6 +21,9 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: PatternSync.Bench <benchmark> [options]
           embedder [--texts N] [--batch B]   local MiniLM throughput on pattern texts (default 1024 texts, batch 32)
+          embedders [--rounds R]             all-MiniLM-L6-v2 vs arctic-embed-xs on the sample library: dense hit@1/3, MRR@10
+                                             on the report split of both labelled sets (arctic with and without its query
+                                             prefix) and throughput on the sample texts, interleaved over R rounds (default 3)
           pipeline-latency [--rate R] [--seconds S] [--poll-only]
                                              commit-to-publish and commit-to-index latency at R creates/s
                                              (API and worker as processes; needs ops/services.sh start and a Release build)
@@ -37,6 +42,12 @@ static int Usage()
           lexical [--patterns N] [--rounds R] Lucene BM25 vs PostgreSQL BM25 vs dense vs RRF/DBSF fusion on the tune split:
                                              hit@1/3, MRR@10; lexical query p50/p99 and build time at the sample library and
                                              at N cloned patterns (default 10000); R timed passes over the queries (default 5)
+          retrieval [--patterns N] [--queries Q]
+                                             dense vs lexical vs hybrid through the API on the sample library (indexed by
+                                             the worker), report split of both labelled sets: hit@1/3, MRR@10, ECE of the
+                                             confidence, what min_confidence 0.7 keeps; then dense vs hybrid match p50/p99
+                                             at N patterns (default 10000; 0 for quality only), Q new intents each
+                                             (default 1000), and the goals
         Results print as a table and are written as JSON under bench/results/.
         """);
     return 2;
