@@ -5,17 +5,15 @@ namespace PatternSync.UnitTests;
 public sealed class ScoreFusionTests
 {
     [Fact]
-    public void Each_score_is_placed_within_three_deviations_of_its_lists_mean()
+    public void Each_score_is_a_share_of_its_lists_best()
     {
-        var normalised = ScoreFusion.Normalised([3.0, 1.0]); // mean 2, sd 1: the range is -1 to 5
-
-        Assert.Equal([4.0 / 6, 2.0 / 6], normalised);
+        Assert.Equal([1.0, 0.25], ScoreFusion.Normalised([8.0, 2.0]));
     }
 
     [Fact]
-    public void A_list_of_equal_scores_sits_in_the_middle_and_an_empty_one_gives_nothing()
+    public void A_lone_hit_counts_fully_and_an_empty_list_gives_nothing()
     {
-        Assert.Equal([0.5, 0.5], ScoreFusion.Normalised([0.7, 0.7]));
+        Assert.Equal([1.0], ScoreFusion.Normalised([3.7]));
         Assert.Empty(ScoreFusion.Normalised([]));
     }
 }

@@ -19,21 +19,25 @@ public abstract class HybridRetrievalTests(PipelineFixture pipeline)
     [Fact]
     public async Task An_identifier_finds_its_pattern_although_its_cosine_is_below_the_threshold()
     {
-        var code = NewIdentifier("ERR_LEASE");
+        var code = NewIdentifier("E4711");
         var id = await PipelineFixture.CreatePatternStaticAsync(_client, "Renew the lease before the batch window closes",
             $"Workers renew their lease halfway through; a lost lease surfaces as {code} and the batch is retried.");
         await pipeline.ConvergedAsync([id]);
-        var intent = $"the nightly import died with {code}, what fixed it last time?";
+        var intent = $"{code} showed up again overnight; what did we do about it last time?";
 
         var dense = await MatchAsync(new { intent, retrieval = "dense", ranking = "similarity", min_confidence = 0.0, limit = 100 });
-        var cosine = dense.Single(m => Id(m) == id)["score_details"]!["similarity"]!.GetValue<double>();
+        var cosine = Similarity(dense.Single(m => Id(m) == id));
         Assert.True(cosine < 0.3, $"the test needs a cosine below the seed's threshold, got {cosine:F3}");
 
-        var hybrid = await MatchAsync(new { intent, ranking = "similarity" });
-        var first = hybrid.First();
-        Assert.Equal(id, Id(first));
-        Assert.Equal(1, first["score_details"]!["lexical"]!["rank"]!.GetValue<int>());
-        Assert.True(first["confidence_score"]!.GetValue<double>() >= 0.3);
+        var hybrid = await MatchAsync(new { intent, ranking = "similarity", min_confidence = 0.0 });
+        Assert.Equal(id, Id(hybrid[0]));
+        Assert.Equal(1, hybrid[0]["score_details"]!["lexical"]!["rank"]!.GetValue<int>());
+        var denseConfidence = Confidence(dense.Single(m => Id(m) == id));
+        Assert.True(Confidence(hybrid[0]) > denseConfidence, $"hybrid {Confidence(hybrid[0])}, dense {denseConfidence}");
+
+        // Words alone, at the default threshold: the calibrated lexical confidence of a rare identifier's only match.
+        var lexical = await MatchAsync(new { intent, retrieval = "lexical" });
+        Assert.Equal(id, Id(lexical[0]));
     }
 
     [Fact]
@@ -95,7 +99,12 @@ public abstract class HybridRetrievalTests(PipelineFixture pipeline)
         var vector = (await generator.GenerateAsync([intent]))[0].Vector;
         var nearest = await pipeline.Index.SearchAsync(vector, PatternFilter.None, 50, -1);
 
-        Assert.Equal(nearest.Select(n => n.PatternId), matched.Select(Id));
+        // Other tests' patterns share the index: some of the nearest may be deleted or changed, and are dropped as drift.
+        var similarities = matched.Select(Similarity).ToList();
+        Assert.Equal(similarities.OrderByDescending(s => s), similarities);
+        var nearestIds = nearest.Select(n => n.PatternId).ToHashSet();
+        Assert.All(matched, m => Assert.Contains(Id(m), nearestIds));
+        Assert.All(ids, id => Assert.Contains(id, matched.Select(Id)));
         Assert.All(matched, m => Assert.Null(m["score_details"]!["lexical"]));
         var confidences = matched.Select(m => m["confidence_score"]!.GetValue<double>()).ToList();
         Assert.Equal(confidences.OrderByDescending(c => c), confidences);
@@ -104,6 +113,10 @@ public abstract class HybridRetrievalTests(PipelineFixture pipeline)
     private static string NewIdentifier(string stem) => $"{stem}_{Guid.NewGuid().ToString("N")[..8]}";
 
     private static Guid Id(JsonObject match) => match["pattern_id"]!.GetValue<Guid>();
+
+    private static double Confidence(JsonObject match) => match["confidence_score"]!.GetValue<double>();
+
+    private static double Similarity(JsonObject match) => match["score_details"]!["similarity"]!.GetValue<double>();
 
     private async Task<List<Guid>> LexicalAsync(string intent) =>
         (await MatchAsync(new { intent, retrieval = "lexical", min_confidence = 0.0 })).Select(Id).ToList();

@@ -55,7 +55,7 @@ public abstract class MatchTests(PipelineFixture pipeline)
             details.Select(p => p.Key));
         Assert.Equal(["score", "rank"], details["lexical"]!.AsObject().Select(p => p.Key));
         Assert.Equal(0, details["outcomes_considered"]!.GetValue<double>());
-        Assert.Equal(match["confidence_score"]!.GetValue<double>() * details["success_estimate"]!.GetValue<double>(),
+        Assert.Equal(details["retrieval_score"]!.GetValue<double>() * details["success_estimate"]!.GetValue<double>(),
             details["rank_score"]!.GetValue<double>(), 3);
         Assert.Equal(id, match["pattern_id"]!.GetValue<Guid>());
         Assert.InRange(match["confidence_score"]!.GetValue<double>(), 0.3, 1.0);

@@ -20,8 +20,9 @@ public sealed class PatternMatcher(
         var watch = Stopwatch.StartNew();
         using var latency = PatternMetrics.MatchLatency.NewTimer();
         // Embedded whatever the retrieval: the learned ranking weighs outcomes by how close their queries were.
-        var vector = await embeddings.EmbedAsync(request.EmbeddingText(), cancellationToken);
-        var candidates = await retriever.FindAsync(request, vector, ranker.CandidateCount(request), cancellationToken);
+        var embedding = embeddings.EmbedAsync(request.EmbeddingText(), cancellationToken);
+        var candidates = await retriever.FindAsync(request, embedding, ranker.CandidateCount(request), cancellationToken);
+        var vector = await embedding;
 
         IReadOnlyList<RankedPattern> ranked;
         using (PatternMetrics.RankingDuration.NewTimer())

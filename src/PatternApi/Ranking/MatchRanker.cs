@@ -17,8 +17,12 @@ public sealed class MatchRanker(
     OutcomeEvidenceReader evidence, SuccessPriors priors, SuccessEstimator estimator, IOptions<RankingOptions> options,
     TimeProvider clock)
 {
-    /// <summary>Fit: the calibrated probability that the pattern addresses the intent, the match's confidence_score.</summary>
-    public static double Fit(RetrievedPattern candidate) => candidate.Confidence;
+    /// <summary>
+    /// Fit: how well the pattern addresses the intent, retrieval's score (the cosine, plus the lexical part under hybrid).
+    /// Not the calibrated confidence: that curve is steep around the threshold, and would let no outcome lift a pattern
+    /// over a close neighbour; it thresholds and reports instead.
+    /// </summary>
+    public static double Fit(RetrievedPattern candidate) => candidate.RetrievalScore;
 
     /// <summary>How many candidates to read from the index: a learned ranking may lift one from below the limit.</summary>
     public int CandidateCount(MatchRequest request) =>
@@ -53,7 +57,7 @@ public sealed class MatchRanker(
         var lexical = candidate.Lexical is { } l ? l with { Score = Round(l.Score) } : null;
         var details = new ScoreDetails(Round(candidate.Similarity), lexical, Round(candidate.RetrievalScore),
             Round(estimate?.Mean), Round(estimate?.OutcomesConsidered), Round(rank));
-        return new RankedPattern(candidate.Row, Round(fit), details, rank);
+        return new RankedPattern(candidate.Row, Round(candidate.Confidence), details, rank);
     }
 
     private static double Round(double value) => Math.Round(value, 4);

@@ -13,8 +13,8 @@ using Prometheus;
 namespace PatternSync.PatternApi.Retrieval;
 
 /// <summary>
-/// Finds a match's candidates: the vector index's nearest by cosine and the lexical index's best by BM25, fused
-/// (<see cref="ScoreFusion"/>) or alone as the request's <c>retrieval</c> says; reads their rows in one query; and gives each
+/// Finds a match's candidates: the vector index's nearest by cosine and the lexical index's best by BM25, fused or alone
+/// as the request's <c>retrieval</c> says; reads their rows in one query; and gives each
 /// its calibrated confidence, which <c>min_confidence</c> thresholds. A hit whose row is gone, whose text changed or that
 /// no longer passes the filters is dropped and counted as drift.
 /// </summary>
@@ -22,13 +22,17 @@ public sealed class PatternRetriever(
     IPatternVectorIndex index, PatternLexicalIndex lexical, PatternDbContext db, ConfidenceCalibration calibration,
     IOptions<RetrievalOptions> options)
 {
+    /// <param name="vector">The query's embedding, still being computed: the lexical search needs none and runs meanwhile.</param>
     /// <param name="count">How many candidates the ranking needs, best first.</param>
     public async Task<List<RetrievedPattern>> FindAsync(
-        MatchRequest request, ReadOnlyMemory<float> vector, int count, CancellationToken cancellationToken)
+        MatchRequest request, Task<ReadOnlyMemory<float>> vector, int count, CancellationToken cancellationToken)
     {
         var depth = request.Retrieval == MatchRetrieval.Dense ? count : Math.Max(count, options.Value.ListDepth);
-        var dense = request.Retrieval == MatchRetrieval.Lexical ? [] : await DenseAsync(request, vector, depth, cancellationToken);
-        var words = request.Retrieval == MatchRetrieval.Dense ? [] : await LexicalAsync(request, depth, cancellationToken);
+        var lexicalSearch = request.Retrieval == MatchRetrieval.Dense
+            ? Task.FromResult<IReadOnlyList<LexicalMatch>>([])
+            : LexicalAsync(request, depth, cancellationToken);
+        var dense = request.Retrieval == MatchRetrieval.Lexical ? [] : await DenseAsync(request, await vector, depth, cancellationToken);
+        var words = await lexicalSearch;
         var hits = Fuse(dense, words, request.Retrieval, options.Value.LexicalWeight).Take(count).ToList();
 
         var ids = hits.Select(h => h.PatternId).ToList();
@@ -75,9 +79,9 @@ public sealed class PatternRetriever(
     }
 
     /// <summary>
-    /// The retrieval score of each hit: the cosine under dense; the BM25 score normalised against its list
-    /// (<see cref="ScoreFusion"/>) under lexical; under hybrid the cosine plus the lexical weight times that normalised score,
-    /// so a lexical score far above its list's others lifts a pattern whatever its cosine. A hit only the lexical list holds
+    /// The retrieval score of each hit: the cosine under dense; the BM25 score as a share of the list's best
+    /// (<see cref="ScoreFusion"/>) under lexical; under hybrid the cosine plus the lexical weight times that share, so the
+    /// patterns that name the query's rare words rise whatever their cosine. A hit only the lexical list holds
     /// counts the dense list's lowest cosine, the most its own can be; one only the dense list holds counts no lexical part.
     /// Ties keep the dense order, then the lexical one.
     /// </summary>

@@ -1,5 +1,4 @@
 using PatternSync.Core.LexicalIndex;
-using PatternSync.PatternApi.Confidence;
 
 namespace PatternSync.PatternApi.Retrieval;
 
@@ -9,7 +8,6 @@ public static class RetrievalExtensions
     {
         builder.Services.AddOptions<RetrievalOptions>().BindConfiguration("Retrieval").ValidateDataAnnotations().ValidateOnStart();
         builder.AddPatternLexicalIndex();
-        builder.Services.AddSingleton<ConfidenceCalibration>();
         builder.Services.AddScoped<PatternRetriever>();
         return builder;
     }

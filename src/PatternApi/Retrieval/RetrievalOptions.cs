@@ -18,5 +18,5 @@ public sealed class RetrievalOptions
     /// change needs a refit (docs/confidence.md).
     /// </summary>
     [Range(0.0, 10.0)]
-    public double LexicalWeight { get; set; } = 0.25;
+    public double LexicalWeight { get; set; } = 0.2;
 }
