@@ -5,17 +5,15 @@ using System.Text.Json.Nodes;
 namespace SyncPipeline.IntegrationTests;
 
 /// <summary>
-/// Match quality with the local model and the embedded index on the hand-written sample library: each query of
-/// ops/sample-data/queries.json names the patterns a person would expect; the test reports
-/// hit@3 and MRR and fails below hit@3 = 0.85. The queries are kept apart from the patterns.
+/// Match quality of the default request (hybrid retrieval, local model, embedded index) on the hand-written sample library,
+/// on the report split of both labelled sets (the part no weight or curve was tuned on): each query names the patterns a
+/// person would expect. The floors are the retrieval benchmark's figures less a margin of two or three queries.
 /// </summary>
 [Collection(MatchQualityCollection.Name)]
 public sealed class MatchQualityTests(PostgresPipelineFixture pipeline)
 {
-    private const double MinimumHitAt3 = 0.85;
-
     [Fact]
-    public async Task The_expected_patterns_rank_in_the_top_three()
+    public async Task The_expected_patterns_rank_first_or_in_the_top_three()
     {
         var client = pipeline.Api.CreateClient();
         var folder = Path.Combine(AppContext.BaseDirectory, "sample-data");
@@ -29,7 +27,18 @@ public sealed class MatchQualityTests(PostgresPipelineFixture pipeline)
             }
         await pipeline.ConvergedAsync(ids);
 
-        var queries = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "queries.json")))!.AsArray();
+        var paraphrased = await MeasureAsync(client, Path.Combine(folder, "queries.json"), "paraphrased");
+        var identifier = await MeasureAsync(client, Path.Combine(folder, "identifier-queries.json"), "identifier");
+
+        Assert.True(paraphrased.HitAt3 >= 0.88, $"paraphrased hit@3 {paraphrased.HitAt3:F3} is below 0.88");
+        Assert.True(paraphrased.HitAt1 >= 0.80, $"paraphrased hit@1 {paraphrased.HitAt1:F3} is below 0.80");
+        Assert.True(identifier.HitAt1 >= 0.95, $"identifier hit@1 {identifier.HitAt1:F3} is below 0.95");
+    }
+
+    private async Task<(double HitAt1, double HitAt3)> MeasureAsync(HttpClient client, string file, string set)
+    {
+        var queries = JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsArray()
+            .Where(q => q!["split"]!.GetValue<string>() == "report").ToList();
         var ranks = new List<int?>();
         var misses = new List<string>();
         foreach (var query in queries)
@@ -51,9 +60,9 @@ public sealed class MatchQualityTests(PostgresPipelineFixture pipeline)
         var hitAt1 = ranks.Count(r => r == 1) / (double)ranks.Count;
         var mrr = ranks.Sum(r => r is { } rank ? 1.0 / rank : 0) / ranks.Count;
         pipeline.Report(string.Create(CultureInfo.InvariantCulture,
-            $"Match quality ({ids.Count} patterns, {ranks.Count} queries, all-MiniLM-L6-v2): "
+            $"Match quality, {set} ({ranks.Count} report queries, hybrid, all-MiniLM-L6-v2): "
             + $"hit@1 {hitAt1:F3}, hit@3 {hitAt3:F3}, MRR@10 {mrr:F3}"));
-        if (misses.Count > 0) pipeline.Report("Queries outside the top 3:\n" + string.Join("\n", misses));
-        Assert.True(hitAt3 >= MinimumHitAt3, $"hit@3 {hitAt3:F3} is below {MinimumHitAt3}");
+        if (misses.Count > 0) pipeline.Report($"{set} queries outside the top 3:\n" + string.Join("\n", misses));
+        return (hitAt1, hitAt3);
     }
 }

@@ -113,7 +113,8 @@ public static class CalibrateCommand
         foreach (var (title, answers) in new[] { ("all answers", report), ("top-1 answers", report.Where(a => a.First).ToList()) })
         {
             var calibrated = CalibrationQuality.Of(answers.Select(a => (fit.Probability(a.Score, a.Gap), a.Right)).ToList());
-            var raw = CalibrationQuality.Of(answers.Select(a => (RawScoreConfidence.Instance.Probability(a.Score, a.Gap), a.Right)).ToList());
+            var raw = CalibrationQuality.Of(
+                answers.Select(a => (RawScoreConfidence.Instance.Probability(a.Score, a.Gap), a.Right)).ToList());
             output.WriteLine();
             output.WriteLine(Invariant($"Report split, {title}: {answers.Count} answers, {answers.Count(a => a.Right)} right; ")
                 + Invariant($"ECE {calibrated.ExpectedCalibrationError:F3} (raw score as confidence: {raw.ExpectedCalibrationError:F3})"));
@@ -133,7 +134,8 @@ public static class CalibrateCommand
     {
         var queries = report.Select(a => a.Query).Distinct().ToList();
         var firstRight = report.Where(a => a.Right).GroupBy(a => a.Query).ToDictionary(g => g.Key, g => g.Min(a => a.Rank));
-        double Share(Func<int, bool> counts) => queries.Count(q => firstRight.TryGetValue(q, out var r) && counts(r)) / (double)queries.Count;
+        double Share(Func<int, bool> counts) =>
+            queries.Count(q => firstRight.TryGetValue(q, out var r) && counts(r)) / (double)queries.Count;
         var mrr = queries.Sum(q => firstRight.TryGetValue(q, out var r) ? 1.0 / r : 0) / queries.Count;
         return Invariant($"Report split, {queries.Count} queries: hit@1 {Share(r => r == 1):F3}, hit@3 {Share(r => r <= 3):F3}, ")
             + Invariant($"MRR@10 {mrr:F3}");
