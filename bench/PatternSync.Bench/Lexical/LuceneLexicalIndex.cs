@@ -2,6 +2,7 @@ using System.Globalization;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
+using PatternSync.Core.LexicalIndex;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -45,7 +46,7 @@ internal sealed class LuceneLexicalIndex : IDisposable
 
     /// <summary>With the identifier token stream the other engines share.</summary>
     public static LuceneLexicalIndex WithTokens(IdentifierTokens tokens, IReadOnlyList<string> texts) =>
-        new(new ListAnalyzer(tokens), texts);
+        new(new IdentifierAnalyzer(tokens.Tokenize), texts);
 
     /// <summary>With Lucene's StandardAnalyzer (UAX#29 words, English stop words): the baseline an identifier analyzer must beat.</summary>
     public static LuceneLexicalIndex WithStandardAnalyzer(IReadOnlyList<string> texts) =>
@@ -77,40 +78,5 @@ internal sealed class LuceneLexicalIndex : IDisposable
         _reader.Dispose();
         _directory.Dispose();
         _analyzer.Dispose();
-    }
-
-    /// <summary>An analyzer that emits what <see cref="IdentifierTokens"/> makes of the whole field.</summary>
-    private sealed class ListAnalyzer(IdentifierTokens tokens) : Analyzer
-    {
-        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader) =>
-            new(new ListTokenizer(reader, tokens));
-    }
-
-    private sealed class ListTokenizer : Tokenizer
-    {
-        private readonly IdentifierTokens _tokens;
-        private readonly ICharTermAttribute _term;
-        private IEnumerator<string>? _pending;
-
-        public ListTokenizer(TextReader reader, IdentifierTokens tokens) : base(reader)
-        {
-            _tokens = tokens;
-            _term = AddAttribute<ICharTermAttribute>();
-        }
-
-        public override bool IncrementToken()
-        {
-            ClearAttributes();
-            _pending ??= _tokens.Tokenize(m_input.ReadToEnd()).GetEnumerator();
-            if (!_pending.MoveNext()) return false;
-            _term.SetEmpty().Append(_pending.Current);
-            return true;
-        }
-
-        public override void Reset()
-        {
-            base.Reset();
-            _pending = null;
-        }
     }
 }
