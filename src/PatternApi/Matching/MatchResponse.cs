@@ -23,8 +23,8 @@ public sealed record MatchedPattern(
 /// Why a pattern ranks where it does: how retrieval found it (its cosine <c>similarity</c>, null when the vector index did
 /// not return it; its <c>lexical</c> BM25 score and rank, null when the lexical index did not), the
 /// <c>retrieval_score</c> they fuse into and <c>confidence_score</c> is calibrated from, the estimate that it works for
-/// this query, the effective number of outcomes behind that estimate, and the order's key: confidence × estimate.
-/// Under <c>ranking: similarity</c> nothing is estimated: those two fields are null and the rank score is the confidence.
+/// this query, the effective number of outcomes behind that estimate, and the order's key: retrieval score × estimate.
+/// Under <c>ranking: similarity</c> nothing is estimated: those two fields are null and the rank score is the retrieval score.
 /// </summary>
 public sealed record ScoreDetails(
     double? Similarity, LexicalScore? Lexical, double RetrievalScore, double? SuccessEstimate, double? OutcomesConsidered,

@@ -10,7 +10,7 @@ namespace PatternSync.PatternApi.Ranking;
 public sealed record RankedPattern(SuccessPattern Row, double Confidence, ScoreDetails Details, double RankScore);
 
 /// <summary>
-/// Orders a match's candidates by expected usefulness, fit × works. A <c>similarity</c> ranking keeps the index's order and
+/// Orders a match's candidates by expected usefulness, fit × works. A <c>similarity</c> ranking keeps retrieval's order and
 /// reads no outcome; <c>explore</c> samples works from its posterior (Thompson sampling) instead of taking its mean.
 /// </summary>
 public sealed class MatchRanker(

@@ -34,7 +34,20 @@ public sealed class PatternRetriever(
         var dense = request.Retrieval == MatchRetrieval.Lexical ? [] : await DenseAsync(request, await vector, depth, cancellationToken);
         var words = await lexicalSearch;
         var hits = Fuse(dense, words, request.Retrieval, options.Value.LexicalWeight).Take(count).ToList();
+        var found = await WithRowsAsync(hits, request.Filters, cancellationToken);
 
+        var fit = calibration.For(request.Retrieval);
+        var best = found.Count > 0 ? found.Max(f => f.Hit.Score) : 0;
+        return found.Select(f => new RetrievedPattern(
+                f.Row, f.Hit.Similarity, f.Hit.Lexical, f.Hit.Score, fit.Probability(f.Hit.Score, f.Hit.Score - best)))
+            .Where(c => c.Confidence >= request.MinConfidence)
+            .ToList();
+    }
+
+    /// <summary>The hits with their rows, read in one query, in the hits' order; drift is dropped and counted.</summary>
+    private async Task<List<(SuccessPattern Row, Hit Hit)>> WithRowsAsync(
+        List<Hit> hits, PatternFilter filter, CancellationToken cancellationToken)
+    {
         var ids = hits.Select(h => h.PatternId).ToList();
         Dictionary<Guid, SuccessPattern> rows;
         using (PatternMetrics.PostgresLookupDuration.NewTimer())
@@ -46,22 +59,12 @@ public sealed class PatternRetriever(
         {
             var drift = !rows.TryGetValue(hit.PatternId, out var row) ? "row_gone"
                 : hit.ContentHashes.Any(hash => hash != row.ContentHash) ? "stale_text"
-                : !request.Filters.Matches(PatternPayload.From(row)) ? "filtered"
+                : !filter.Matches(PatternPayload.From(row)) ? "filtered"
                 : null;
             if (drift is null) found.Add((row!, hit));
             else PatternMetrics.MatchDrift.WithLabels(drift).Inc();
         }
-
-        var fit = calibration.For(request.Retrieval);
-        var best = found.Count > 0 ? found.Max(f => f.Hit.Score) : 0;
-        var candidates = new List<RetrievedPattern>(found.Count);
-        foreach (var (row, hit) in found)
-        {
-            var confidence = fit.Probability(hit.Score, hit.Score - best);
-            if (confidence >= request.MinConfidence)
-                candidates.Add(new RetrievedPattern(row, hit.Similarity, hit.Lexical, hit.Score, confidence));
-        }
-        return candidates;
+        return found;
     }
 
     private async Task<IReadOnlyList<VectorMatch>> DenseAsync(
