@@ -27,7 +27,7 @@ internal static class EmbedderBenchmark
         return 0;
     }
 
-    /// <summary>The local model's standalone rate on <paramref name="texts"/> in batches, after a warm-up batch; sorted batch times.</summary>
+    /// <summary>The local model's standalone rate on <paramref name="texts"/> in batches after a warm-up batch; batch times.</summary>
     public static async Task<(double TextsPerSecond, List<double> BatchMs)> MeasureAsync(IReadOnlyList<string> texts, int batch)
     {
         using var generator = new MiniLmEmbeddingGenerator();
