@@ -15,7 +15,8 @@ internal sealed class ProcessCpu
 
     private ProcessCpu(IReadOnlyList<(string Name, Func<long> Ticks)> parts) => _parts = parts;
 
-    public IEnumerable<string> Names => _parts.Select(p => p.Name);
+    /// <summary>The parts, then everything else the machine ran (other users' builds and tests on a shared machine).</summary>
+    public IEnumerable<string> Names => _parts.Select(p => p.Name).Append("other processes");
 
     /// <summary>The API and worker hosts listening on these URLs, and the shared services, for the run's database.</summary>
     public static ProcessCpu Find(string apiUrl, string workerUrl, string database)
@@ -35,11 +36,16 @@ internal sealed class ProcessCpu
         ]);
     }
 
-    public long[] Snapshot() => _parts.Select(p => p.Ticks()).ToArray();
+    /// <summary>Each part's ticks, then the machine's busy ticks over all cores.</summary>
+    public long[] Snapshot() => _parts.Select(p => p.Ticks()).Append(MachineBusyTicks()).ToArray();
 
-    /// <summary>Each part's share of all cores between two snapshots <paramref name="seconds"/> apart.</summary>
-    public static double[] Shares(long[] before, long[] after, double seconds) =>
-        before.Select((b, i) => (after[i] - b) / TicksPerSecond / seconds / Environment.ProcessorCount).ToArray();
+    /// <summary>Each part's share of all cores between two snapshots <paramref name="seconds"/> apart, then the rest's.</summary>
+    public static double[] Shares(long[] before, long[] after, double seconds)
+    {
+        var shares = before.Select((b, i) => (after[i] - b) / TicksPerSecond / seconds / Environment.ProcessorCount).ToArray();
+        shares[^1] -= shares[..^1].Sum();
+        return shares;
+    }
 
     private static int PidFromFile(string file) =>
         File.Exists(file) ? int.Parse(File.ReadLines(file).First().Trim())
@@ -62,6 +68,14 @@ internal sealed class ProcessCpu
     private static IEnumerable<int> Pids() =>
         Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Select(name => int.TryParse(name, out var pid) ? pid : 0)
             .Where(pid => pid > 0);
+
+    /// <summary>All the time the cores were not idle or waiting for I/O, from the first line of /proc/stat.</summary>
+    private static long MachineBusyTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse)
+            .ToArray();
+        return fields.Take(8).Sum() - fields[3] - fields[4]; // user nice system idle iowait irq softirq steal
+    }
 
     /// <summary>utime + stime of a live process, 0 once it is gone.</summary>
     private static long Ticks(int pid) => Stat(pid) is { Length: > 12 } stat ? long.Parse(stat[11]) + long.Parse(stat[12]) : 0;
