@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Npgsql;
 using PatternSync.Core.Embeddings;
-using PatternSync.Core.Patterns;
 
 namespace PatternSync.Bench;
 
@@ -26,8 +24,7 @@ internal static class PipelineThroughputBenchmark
         double embedderRate;
         using (var embedder = new MiniLmEmbeddingGenerator())
         {
-            var texts = patterns.Select(p => PatternEmbeddingText.Compose(p.PatternType, p.Name, p.Description, p.Tags,
-                ExecutionTrace.Steps(JsonNode.Parse(p.ExecutionTrace)))).ToList();
+            var texts = patterns.Select(p => p.EmbeddingText()).ToList();
             await embedder.GenerateAsync(texts.Take(64).ToList()); // load and warm up
             var watch = Stopwatch.StartNew();
             foreach (var batch in texts.Chunk(64)) await embedder.GenerateAsync(batch);
@@ -43,15 +40,7 @@ internal static class PipelineThroughputBenchmark
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl) };
         Console.Error.WriteLine($"committing {count} creates with no worker running...");
         await Parallel.ForEachAsync(patterns, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, ct) =>
-        {
-            var body = new JsonObject
-            {
-                ["pattern_type"] = p.PatternType, ["name"] = p.Name, ["description"] = p.Description,
-                ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode?)t).ToArray()),
-                ["execution_trace"] = JsonNode.Parse(p.ExecutionTrace),
-            };
-            (await http.PostAsJsonAsync("/api/v1/patterns", body, ct)).EnsureSuccessStatusCode();
-        });
+            (await http.PostAsJsonAsync("/api/v1/patterns", p.Body(), ct)).EnsureSuccessStatusCode());
         await using var dataSource = NpgsqlDataSource.Create(run.ConnectionString);
         while (await BenchData.ScalarAsync(dataSource, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") > 0)
             await Task.Delay(100);

@@ -24,9 +24,14 @@ static int Usage()
           embedders [--rounds R]             all-MiniLM-L6-v2 vs arctic-embed-xs on the sample library: dense hit@1/3, MRR@10
                                              on the report split of both labelled sets (arctic with and without its query
                                              prefix) and throughput on the sample texts, interleaved over R rounds (default 3)
-          pipeline-latency [--rate R] [--seconds S] [--poll-only]
-                                             commit-to-publish and commit-to-index latency at R creates/s
-                                             (API and worker as processes; needs ops/services.sh start and a Release build)
+          pipeline-latency [--seconds S] [--warm-up-seconds W] [--texts N] [--short] [--poll-only]
+                                             the embedder's own rate E on N of the creates' texts (default 256), then
+                                             commit-to-index p50/p99/max and the CPU share of worker, API, PostgreSQL and
+                                             RabbitMQ with creates offered at 0.5 x E for W s right after start (default 20),
+                                             then at 0.5, 0.7, 0.85 and 1.0 x E for S s each (default 30); the highest whose
+                                             p99 <= 1 s. Sample-library texts, varied; --short: one-line texts (API and
+                                             worker as processes; needs ops/services.sh start, its data directory in
+                                             PATTERNSYNC_DATA_DIR unless the repository's .data, and a Release build)
           match-latency [--queries N] [--outcomes N] [--with-100k]
                                              match p50/p99 at 1k and 10k patterns, query embedding uncached and cached,
                                              ranking similarity vs learned alternated, and their p99 ratio; N outcomes
