@@ -74,8 +74,8 @@ internal sealed class LexicalDocuments : IDisposable
         foreach (var term in terms) or.Add(new TermQuery(new Term(TextField, term)), Occur.SHOULD);
         var collector = new FilteringTopCollector(limit, id => _entries.TryGetValue(id, out var e) && filter.Matches(e.Payload));
         new IndexSearcher(_reader) { Similarity = Bm25 }.Search(or, collector);
-        return collector.Best().Select((hit, rank) => new LexicalMatch(
-            hit.Id, hit.Score, rank + 1, _entries[hit.Id].Payload.Version, _entries[hit.Id].Payload.ContentHash)).ToList();
+        return collector.Best()
+            .Select((hit, rank) => new LexicalMatch(hit.Id, hit.Score, rank + 1, _entries[hit.Id].Payload.ContentHash)).ToList();
     }
 
     private void Reopen()
