@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using PatternSync.Core.Matching;
 
 namespace PatternSync.Bench;
 
@@ -17,7 +18,6 @@ internal static class RetrievalBenchmark
     private const string ApiUrl = "http://127.0.0.1:18096";
     private const string WorkerUrl = "http://127.0.0.1:18097";
     private const int Limit = 10;
-    private const int Bins = 10;
     private const double SeedThreshold = 0.7; // the seed's example asks for min_confidence 0.7
     private const int WarmUp = 300;
     private static readonly string[] Retrievals = ["dense", "lexical", "hybrid"];
@@ -140,12 +140,12 @@ internal static class RetrievalBenchmark
             r => ExpectedCalibrationError(answered.Where(a => a.Retrieval == r).SelectMany(a => a.Answers).ToList()));
         // The seed's confidence, for comparison: dense's raw cosine read as a probability.
         var rawCosine = ExpectedCalibrationError(answered.Where(a => a.Retrieval == "dense")
-            .SelectMany(a => a.Answers).Select(a => a with { Confidence = a.Similarity ?? 0 }).ToList());
+            .SelectMany(a => a.Answers).Select(a => a with { Confidence = Math.Clamp(a.Similarity ?? 0, 0, 1) }).ToList());
         rows.Add(("ECE, both sets", string.Join(", ", Retrievals.Select(r => $"{r} {calibration[r]:F3}"))
             + $"; dense raw cosine {rawCosine:F3}"));
         var hybridAnswers = answered.Where(a => a.Retrieval == "hybrid").SelectMany(a => a.Answers).ToList();
-        rows.AddRange(Reliability(hybridAnswers).Select(b => ($"  hybrid reliability {b.From:F1}-{b.From + 1.0 / Bins:F1}",
-            $"{b.Count,4} answers, mean confidence {b.Confidence:F3}, right {b.Right:F3}")));
+        rows.AddRange(Reliability(hybridAnswers).Select(b => ($"  hybrid reliability {b.Lower:F1}-{b.Upper:F1}",
+            $"{b.Count,4} answers, mean confidence {b.MeanConfidence:F3}, right {b.Accuracy:F3}")));
         var kept = Sets.Select(s => KeptAt(s.Set, answered)).ToList();
         rows.AddRange(kept.Select(k => ($"min_confidence {SeedThreshold} keeps ({k.Set})", k.ToString())));
 
@@ -154,7 +154,7 @@ internal static class RetrievalBenchmark
 
         BenchResults.Report("retrieval", rows, new
         {
-            limit = Limit, bins = Bins, quality, ece_both_sets = calibration, ece_dense_raw_cosine = rawCosine,
+            limit = Limit, bins = CalibrationQuality.BinCount, quality, ece_both_sets = calibration, ece_dense_raw_cosine = rawCosine,
             reliability_hybrid = Reliability(hybridAnswers), min_confidence_kept = kept,
             latency = latencies.Select(l => new
             {
@@ -201,17 +201,15 @@ internal static class RetrievalBenchmark
                 $"{latency.P("hybrid", 0.99):F1} ms at {latency.Patterns} {Verdict(latency.P("hybrid", 0.99) <= 25)}");
     }
 
-    /// <summary>
-    /// Expected calibration error: per confidence bin of width 1/<see cref="Bins"/>, the gap between the share of right
-    /// answers and the mean confidence, weighted by the bin's share of the answers.
-    /// </summary>
     private static double ExpectedCalibrationError(IReadOnlyCollection<Answer> answers) =>
-        Reliability(answers).Sum(b => (double)b.Count / answers.Count * Math.Abs(b.Right - b.Confidence));
+        Quality(answers).ExpectedCalibrationError;
 
-    private static List<Bin> Reliability(IEnumerable<Answer> answers) => answers
-        .GroupBy(a => Math.Clamp((int)(a.Confidence * Bins), 0, Bins - 1)).OrderBy(g => g.Key)
-        .Select(g => new Bin((double)g.Key / Bins, g.Count(), g.Average(a => a.Confidence), g.Average(a => a.Right ? 1.0 : 0)))
-        .ToList();
+    /// <summary>The reliability table's bins that hold answers.</summary>
+    private static List<ReliabilityBin> Reliability(IReadOnlyCollection<Answer> answers) =>
+        Quality(answers).Bins.Where(b => b.Count > 0).ToList();
+
+    private static CalibrationQuality Quality(IReadOnlyCollection<Answer> answers) =>
+        CalibrationQuality.Of(answers.Select(a => (a.Confidence, a.Right)).ToList());
 
     /// <summary>What the seed's threshold keeps of a set's answers: on each retrieval's confidence, and on dense's raw cosine.</summary>
     private static Kept KeptAt(string set, List<Answered> answered)
@@ -240,8 +238,6 @@ internal static class RetrievalBenchmark
     {
         public int Rank => Answers.FindIndex(a => a.Right) + 1;
     }
-
-    private sealed record Bin(double From, int Count, double Confidence, double Right);
 
     /// <summary>Right and wrong answers at or above the threshold, queries with a right one kept, right answers returned.</summary>
     private sealed record Threshold(int Right, int Wrong, int Queries, int RightReturned)

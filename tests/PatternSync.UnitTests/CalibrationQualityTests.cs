@@ -1,4 +1,4 @@
-using PatternSync.PatternApi.Confidence;
+using PatternSync.Core.Matching;
 
 namespace PatternSync.UnitTests;
 

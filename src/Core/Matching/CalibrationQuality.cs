@@ -1,4 +1,4 @@
-namespace PatternSync.PatternApi.Confidence;
+namespace PatternSync.Core.Matching;
 
 /// <summary>One bin of a reliability table: confidences in [Lower, Upper), the last bin closed at 1.</summary>
 public sealed record ReliabilityBin(double Lower, double Upper, int Count, double MeanConfidence, double Accuracy);

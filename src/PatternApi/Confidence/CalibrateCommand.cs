@@ -1,5 +1,6 @@
 using System.Globalization;
 using PatternSync.Core.Embeddings;
+using PatternSync.Core.Matching;
 using PatternSync.PatternApi.Matching;
 
 namespace PatternSync.PatternApi.Confidence;
