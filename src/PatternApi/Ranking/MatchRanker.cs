@@ -45,7 +45,7 @@ public sealed class MatchRanker(
                 var works = request.Explore ? Beta.Sample(Random.Shared, estimate.Alpha, estimate.Beta) : estimate.Mean;
                 return Ranked(c, estimate, works);
             })
-            .OrderByDescending(r => r.RankScore) // stable: equal scores keep the index's order
+            .OrderByDescending(r => r.RankScore) // stable: equal scores keep retrieval's order
             .ToList();
     }
 
